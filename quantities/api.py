@@ -1,0 +1,144 @@
+"""The public entry points. Orchestrates the stages; holds no extraction logic itself.
+
+Stages: normalise -> dates -> numbers -> filters -> measures -> qualifiers and ranges ->
+what was counted -> resolve and validate.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from quantities.candidates import Candidate, Mention, Num, Rejected
+from quantities.classify import classify
+from quantities.dates import find_dates
+from quantities.errors import UnknownLanguageError
+from quantities.filters import split_numbers
+from quantities.lang import LANGS
+from quantities.langdetect import detect
+from quantities.measures import attach
+from quantities.models import Extraction, Fact, Rejection
+from quantities.normalize import to_view
+from quantities.numbers import find_numbers
+from quantities.options import Options
+from quantities.qualify import qualify
+from quantities.resolve import resolve
+
+__all__ = ["analyze", "extract", "parse_reference_date"]
+
+_DEFAULT_OPTIONS = Options()
+
+
+def parse_reference_date(value: date | str | None) -> date | None:
+    """Accept a ``date``, a ``datetime`` (its date) or an ISO string ``YYYY-MM-DD[...]``.
+
+    >>> parse_reference_date("2022-01-17")
+    datetime.date(2022, 1, 17)
+    >>> parse_reference_date("2022-01-17T10:00:00Z")
+    datetime.date(2022, 1, 17)
+
+    Raises ``ValueError`` for anything else.
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            raise ValueError(f"reference_date must be an ISO date YYYY-MM-DD, got {value!r}") from None
+    raise TypeError(f"reference_date must be a date or an ISO string, not {type(value).__name__}")
+
+
+def _inside(num: Num, spans: list[tuple[int, int]]) -> bool:
+    return any(s < num.end and num.start < e for s, e in spans)
+
+
+def _year_like(c: Candidate, m: Mention) -> bool:
+    n = m.num
+    return (
+        len(c.extra.get("number_spans", ())) == 1
+        and n.integer_digits
+        and n.end - n.start == 4
+        and isinstance(n.value, int)
+        and 1800 <= n.value <= 2100
+    )
+
+
+def analyze(
+    text: str,
+    *,
+    lang: str | None = None,
+    reference_date: date | str | None = None,
+    options: Options | None = None,
+) -> Extraction:
+    """Extract the facts of ``text`` with diagnostics: every rejected candidate and why.
+
+    ``lang`` is 'en', 'uk' or 'ru' (detected when None); ``reference_date`` is the
+    article's date, against which relative and partial dates are resolved (never the
+    clock). Raises ``TypeError`` when ``text`` is not a ``str``, ``ValueError`` for an
+    unknown ``lang`` or a malformed ``reference_date``; any ``str`` is otherwise handled.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    opts = options or _DEFAULT_OPTIONS
+    reference = parse_reference_date(reference_date)
+    if lang is None:
+        lang = detect(text)
+    elif lang not in LANGS:
+        raise UnknownLanguageError(f"unknown language {lang!r}; expected one of {', '.join(LANGS)}")
+    ref_iso = reference.isoformat() if reference else None
+    if len(text) > opts.max_chars:
+        reason = f"text has {len(text)} characters, more than max_chars={opts.max_chars}"
+        too_long = Rejection(start=0, end=0, text="", rule="limits.max_chars", reason=reason)
+        return Extraction(lang=lang, reference_date=ref_iso, facts=[], rejected=[too_long])  # type: ignore[arg-type]
+
+    view = to_view(text)
+    date_cands, rejected = find_dates(text, view, lang, reference)
+    date_spans = [(c.start, c.end) for c in date_cands]
+    nums, filtered = split_numbers(view, lang, find_numbers(view, lang))
+    rejected = [*rejected, *filtered]
+    free: list[Num] = []
+    for num in nums:
+        if _inside(num, date_spans):
+            continue  # the day or year of a date
+        free.append(num)
+    mentions = attach(text, view, lang, free)
+    kept: list[Mention] = []
+    for m in mentions:
+        if m.kind == "bare" and m.end < len(view) and view[m.end].isalpha() and not m.num.words:
+            rejected.append(Rejected(m.start, m.end, "filter.identifier", "glued to letters after it"))
+            continue
+        kept.append(m)
+    by_start = {m.num.start: m for m in kept}
+    candidates: list[Candidate] = list(date_cands)
+    for cand in qualify(view, lang, kept):
+        if cand.kind == "bare":
+            classify(text, view, lang, cand)
+            mention = by_start.get(cand.extra["number_spans"][0][0])
+            if mention is not None and _year_like(cand, mention) and cand.kind in ("count", "number"):
+                cand.kind = "number"
+                cand.extra.pop("counted", None)
+                cand.rules.append("number.year_like")
+        candidates.append(cand)
+    facts, rejections = resolve(text, lang, candidates, rejected, opts, reference)
+    return Extraction(lang=lang, reference_date=ref_iso, facts=facts, rejected=rejections)  # type: ignore[arg-type]
+
+
+def extract(
+    text: str,
+    *,
+    lang: str | None = None,
+    reference_date: date | str | None = None,
+    options: Options | None = None,
+) -> list[Fact]:
+    """The facts of ``text`` (see :func:`analyze` for the arguments).
+
+    >>> [(f.kind, f.value, f.qualifier) for f in extract("At least 225 people were killed.")]
+    [('casualties', 225, 'at_least')]
+    """
+    result: list[Any] = analyze(text, lang=lang, reference_date=reference_date, options=options).facts
+    return result

@@ -1,0 +1,210 @@
+"""What a bare number counts: the kind of a count, its noun phrase and a casualty outcome.
+
+Rules:
+
+* ``count.<kind>``: a cue noun of ``cues.toml [kinds]`` follows the number, with at most
+  ``modifiers_max`` words between ("75 Russian military transport planes");
+* ``count.noun``: another counted noun follows ("50 cars") - kind ``count``;
+* ``casualty.after`` / ``casualty.before``: an outcome phrase follows the count or its
+  noun ("225 people were killed") or precedes the number ("killing 17");
+* ``count.models``: model designations named next to aircraft or equipment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from quantities.candidates import Candidate
+from quantities.lang import load
+from quantities.numbers import alternation
+
+__all__ = ["CueData", "classify", "cue_data"]
+
+_TOKEN = re.compile(r"(?P<gap>[ ]{1,3}|[ ]?,[ ]{1,2}|[ ]?-[ ]?|[ ]{0,2}\n[ ]{0,2})(?P<tok>[^\W\d_]++(?:['.\-][^\W\d_]++)*+)")
+
+
+@dataclass(frozen=True, slots=True)
+class CueData:
+    kinds: dict[tuple[str, ...], str]  # phrase tokens -> kind
+    kind_first: dict[str, list[tuple[str, ...]]]  # first word -> phrases, longest first
+    outcomes_after: dict[tuple[str, ...], str]
+    after_first: dict[str, list[tuple[str, ...]]]
+    before_re: re.Pattern[str]
+    before_tags: dict[str, str]
+    aux: dict[str, list[tuple[str, ...]]]
+    modifiers_max: int
+    stop: frozenset[str]
+    plural_suffixes: tuple[str, ...]
+    plural_nouns: frozenset[str]
+    models_re: re.Pattern[str]
+    human: frozenset[str]
+    joiners: frozenset[str]
+
+
+def _index(phrases: dict[tuple[str, ...], str]) -> dict[str, list[tuple[str, ...]]]:
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted(phrases, key=len, reverse=True):
+        index.setdefault(phrase[0], []).append(phrase)
+    return index
+
+
+@lru_cache(maxsize=None)
+def cue_data(lang: str) -> CueData:
+    raw = load(lang, "cues")
+    kinds = {tuple(p.split()): kind for kind, phrases in raw["kinds"].items() for p in phrases}
+    after: dict[tuple[str, ...], str] = {}
+    before: dict[str, str] = {}
+    for outcome, spec in raw["outcomes"].items():
+        for p in spec.get("after", []):
+            after[tuple(p.split())] = outcome
+        for p in spec.get("before", []):
+            before[p] = outcome
+    before_re = re.compile(
+        rf"(?<![\w'])(?P<o>{alternation(before)})[ ]{{1,3}}\Z"
+    )
+    aux = _index({tuple(p.split()): "aux" for p in raw["gap"]["aux"]})
+    prefixes = raw["models"]["prefixes"]
+    models_re = re.compile(
+        rf"(?<![\w])(?:{alternation(prefixes)})-?\d{{1,4}}[^\W\d_]{{0,3}}(?![\w])"
+    )
+    numbers_words = load(lang, "numbers")["words"]
+    return CueData(
+        kinds=kinds,
+        kind_first=_index(kinds),
+        outcomes_after=after,
+        after_first=_index(after),
+        before_re=before_re,
+        before_tags=before,
+        aux=aux,
+        modifiers_max=int(raw["gap"]["modifiers_max"]),
+        stop=frozenset(raw["stop"]["words"]),
+        plural_suffixes=tuple(raw["plural"]["suffixes"]),
+        plural_nouns=frozenset(raw["plural"]["nouns"]),
+        models_re=models_re,
+        human=frozenset(raw["human"]["kinds"]),
+        joiners=frozenset(numbers_words["and"]) | frozenset(["or"]),
+    )
+
+
+@dataclass(slots=True)
+class _Tok:
+    word: str
+    start: int
+    end: int
+    gap: str
+
+
+def _tokens(view: str, pos: int, limit: int) -> list[_Tok]:
+    toks: list[_Tok] = []
+    while len(toks) < limit:
+        m = _TOKEN.match(view, pos)
+        if m is None or m.group("gap").count("\n") > 0:
+            break
+        toks.append(_Tok(m.group("tok"), m.start("tok"), m.end("tok"), m.group("gap")))
+        pos = m.end()
+    return toks
+
+
+def _match_at(toks: list[_Tok], i: int, index: dict[str, list[tuple[str, ...]]]) -> tuple[str, ...] | None:
+    for phrase in index.get(toks[i].word, ()):
+        if i + len(phrase) <= len(toks) and all(
+            toks[i + k].word == phrase[k] and (k == 0 or "," not in toks[i + k].gap)
+            for k in range(len(phrase))
+        ):
+            return phrase
+    return None
+
+
+def _find_noun(toks: list[_Tok], data: CueData, of_words: frozenset[str]) -> tuple[int, int, str | None]:
+    """(first token, end token (exclusive), kind or None) of the counted noun phrase."""
+    i = 0
+    if toks and toks[0].word in of_words:
+        i = 1
+    first = i
+    seen = 0
+    j = i
+    while j < len(toks) and seen <= data.modifiers_max:
+        phrase = _match_at(toks, j, data.kind_first)
+        if phrase is not None:
+            return first, j + len(phrase), data.kinds[phrase]
+        word = toks[j].word
+        if word in data.stop and word not in data.joiners:
+            break
+        if "," in toks[j].gap and j == first:
+            break
+        seen += 1
+        j += 1
+    # no cue: a generic counted noun, at most three words, ending at a plural-like word
+    end = first
+    k = first
+    while k < len(toks) and k - first < 3:
+        word = toks[k].word
+        if word in data.stop or word in data.joiners or (k > first and "," in toks[k].gap):
+            break
+        if "-" in toks[k].gap and k == first:
+            break
+        k += 1
+        if _plural_like(word, data):
+            end = k
+    return first, end, None
+
+
+def _plural_like(word: str, data: CueData) -> bool:
+    if not data.plural_suffixes:
+        return True
+    return word in data.plural_nouns or (len(word) > 2 and word.endswith(data.plural_suffixes))
+
+
+def _outcome_after(toks: list[_Tok], i: int, data: CueData) -> str | None:
+    skipped = 0
+    while i < len(toks) and skipped < 4:
+        phrase = _match_at(toks, i, data.after_first)
+        if phrase is not None:
+            return data.outcomes_after[phrase]
+        aux = _match_at(toks, i, data.aux)
+        if aux is None:
+            return None
+        i += len(aux)
+        skipped += 1
+    return None
+
+
+def classify(text: str, view: str, lang: str, cand: Candidate) -> None:
+    """Set the kind of a bare candidate in place: a count kind, casualties or number."""
+    data = cue_data(lang)
+    of_words = frozenset(load(lang, "numbers")["words"]["of"])
+    toks = _tokens(view, cand.end, data.modifiers_max + 6)
+    first, end, kind = _find_noun(toks, data, of_words)
+    if end > first:
+        cand.extra["counted"] = text[toks[first].start : toks[end - 1].end]
+        cand.kind = kind or "count"
+        cand.rules.append(f"count.{kind}" if kind else "count.noun")
+    else:
+        cand.kind = "number"
+    if end > first:
+        outcome = _outcome_after(toks, end, data)
+    else:  # "4,350 were injured", "two of them were beheaded", "17 dead"
+        outcome = _outcome_after(toks, 0, data)
+    if outcome is not None:
+        rule = "casualty.after"
+    else:
+        rule = "casualty.before"
+        bm = data.before_re.search(view, max(0, cand.start - 40), cand.start)
+        if bm is not None:
+            outcome = data.before_tags.get(re.sub(r"[ ]+", " ", bm.group("o")))
+    if outcome is not None and (kind in data.human or end == first):
+        cand.kind = "casualties"
+        cand.extra["outcome"] = outcome
+        cand.rules.append(rule)
+    if cand.kind in ("aircraft", "equipment"):
+        window_end = toks[end - 1].end + 80 if end > first else cand.end + 80
+        models = [
+            text[m.start() : m.end()]
+            for m in data.models_re.finditer(view, cand.end, min(len(view), window_end))
+            if text[m.start()].isupper()
+        ]
+        if models:
+            cand.extra["models"] = models
+            cand.rules.append("count.models")

@@ -1,0 +1,137 @@
+"""Named rules that say no: a number that is an identifier, ordinal, label or furniture.
+
+Each rule has a name (``filter.<what>``) and a reason; a rejected number is reported in
+the diagnostics, never silently dropped. Words come from ``lang/<code>/filters.toml``
+and the ``[ordinals]`` of ``numbers.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from quantities.candidates import Num, Rejected
+from quantities.lang import load
+from quantities.numbers import alternation, number_data
+
+__all__ = ["FilterData", "filter_data", "split_numbers", "glued_identifier"]
+
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\+\d{1,3}[ ]?)?(?:\(\d{2,5}\)[ ]?)?\d{2,4}(?:[ -]\d{2,4}){2,4}(?![\w])"
+)
+_TIME = re.compile(r"\d{1,2}[:.]\d{2}(?::\d{2})?(?![\d])")
+
+
+@dataclass(frozen=True, slots=True)
+class FilterData:
+    label_re: re.Pattern[str]
+    furniture: tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...]
+    time_re: re.Pattern[str]
+    ordinal_re: re.Pattern[str]
+    ordinal_word_re: re.Pattern[str]
+
+
+def _gap(phrase: str) -> str:
+    return r"\s{1,3}".join(re.escape(part) for part in phrase.split())
+
+
+@lru_cache(maxsize=None)
+def filter_data(lang: str) -> FilterData:
+    raw = load(lang, "filters")
+    labels = raw["preceding"]["labels"]
+    label_re = re.compile(rf"(?<![\w])(?:{alternation(labels)})[ ]{{0,2}}\Z")
+    furniture = []
+    for template in raw["furniture"]["templates"]:
+        before, _, after = template.partition("<n>")
+        before_re = re.compile(rf"(?<![\w])(?:{_gap(before)})\s{{0,3}}\Z" if before.strip() else r"\Z")
+        after_re = re.compile(rf"\s{{0,3}}{_gap(after)}(?![\w])" if after.strip() else "")
+        furniture.append((before_re, after_re, template))
+    time_re = re.compile(rf"[ ]{{0,2}}(?:{alternation(raw['time']['suffixes'])})(?![\w])")
+    nd = number_data(lang)
+    ordinal_re = re.compile(rf"(?:{alternation(nd.ordinal_suffixes)})(?![^\W\d_])")
+    ordinal_word_re = re.compile(rf"[ -]?(?:{alternation(nd.ordinal_words)})(?![\w])")
+    return FilterData(label_re, tuple(furniture), time_re, ordinal_re, ordinal_word_re)
+
+
+def _is_letter(ch: str) -> bool:
+    return ch.isalpha()
+
+
+def glued_identifier(view: str, start: int) -> bool:
+    """True when a number is glued to a designation: "MH17", "IL-76", "Су-25", "1+1"."""
+    if start == 0:
+        return False
+    before = view[start - 1]
+    if _is_letter(before) or before in "+_/\\#№":
+        return True
+    if before in "-" and start >= 2:
+        return _is_letter(view[start - 2]) or view[start - 2] in "+"
+    return False
+
+
+def _reason(num: Num, view: str, data: FilterData, phones: Sequence[tuple[int, int]]) -> tuple[str, str] | None:
+    start, end = num.start, num.end
+    if not num.words and glued_identifier(view, start):
+        return "filter.identifier", "glued to letters: a model, code or designation"
+    if not num.words and data.ordinal_re.match(view, end):
+        return "filter.ordinal", "ordinal suffix: a rank or a unit name, not a count"
+    if num.words and data.ordinal_word_re.match(view, end):
+        return "filter.ordinal", "part of an ordinal number"
+    window = view[max(0, start - 30):start]
+    if data.label_re.search(window):
+        return "filter.label", "after a label word: an article, number or line"
+    for before_re, after_re, template in data.furniture:
+        if before_re.search(window) and (not after_re.pattern or after_re.match(view, end)):
+            if before_re.pattern == r"\Z" and not after_re.pattern:
+                continue
+            return "filter.furniture", f"page furniture: {template!r}"
+    if not num.words:
+        if end < len(view) - 2 and view[end] in ":" and view[end + 1 : end + 3].isdigit():
+            return "filter.time", "a time of day"
+        if start >= 3 and view[start - 1] == ":" and view[start - 3 : start - 1].strip().isdigit():
+            return "filter.time", "a time of day"
+        if _TIME.fullmatch(view, start, end) or (
+            isinstance(num.value, int) and 0 <= num.value <= 24 and data.time_re.match(view, end)
+        ):
+            if data.time_re.match(view, end) or view[start:end].count(":"):
+                return "filter.time", "a time of day"
+        if _dotted(view, start, end):
+            return "filter.dotted", "part of a dotted code, version or address"
+    for p_start, p_end in phones:
+        if p_start <= start and end <= p_end:
+            return "filter.phone", "part of a phone number"
+    return None
+
+
+def _dotted(view: str, start: int, end: int) -> bool:
+    after = view[end : end + 2]
+    before = view[max(0, start - 2) : start]
+    return (len(after) == 2 and after[0] == "." and after[1].isdigit()) or (
+        len(before) == 2 and before[1] == "." and before[0].isdigit()
+    )
+
+
+def split_numbers(view: str, lang: str, nums: Sequence[Num]) -> tuple[list[Num], list[Rejected]]:
+    """Keep the numbers no filter objects to; report the others."""
+    data = filter_data(lang)
+    phones = [m.span() for m in _PHONE.finditer(view) if _looks_like_phone(m.group(0))]
+    kept: list[Num] = []
+    rejected: list[Rejected] = []
+    for num in nums:
+        why = _reason(num, view, data, phones)
+        if why is None:
+            kept.append(num)
+        else:
+            rejected.append(Rejected(num.start, num.end, why[0], why[1]))
+    return kept, rejected
+
+
+def _looks_like_phone(surface: str) -> bool:
+    digits = sum(c.isdigit() for c in surface)
+    if digits < 7:
+        return False
+    if surface.startswith("+") or "(" in surface:
+        return True
+    return surface.count("-") >= 2

@@ -1,0 +1,421 @@
+"""Numbers: digits with locale separators, number words, multipliers, vague words.
+
+``find_numbers(view, lang)`` returns every number mention with an exact value. It knows
+nothing of what is counted or measured; later stages do. All words come from
+``lang/<code>/numbers.toml``; the patterns are built from those tables once per language.
+
+>>> [(n.start, n.end, n.value) for n in find_numbers("about 1,500 and two hundred and fifty", "en")]
+[(6, 11, 1500), (16, 37, 250)]
+>>> [n.value for n in find_numbers("2 030 осіб", "uk")]
+[2030]
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+
+from quantities.candidates import Num, Value
+from quantities.errors import DataError
+from quantities.lang import load
+
+__all__ = ["NumberData", "find_numbers", "number_data", "alternation", "normalise_value"]
+
+_VULGAR = "".join(chr(c) for c in range(0x2150, 0x215F)) + "\u00bc\u00bd\u00be"
+_MAX_EXPONENT = 30  # "1e999999" must not build a huge Decimal
+
+
+def alternation(words: Iterator[str] | list[str] | set[str] | frozenset[str]) -> str:
+    """A regex alternation of ``words``: escaped, longest first, spaces matching any gap."""
+    items = sorted(set(words), key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w).replace(r"\ ", r"[ ]{1,3}") for w in items)
+
+
+def normalise_value(value: Decimal) -> Value:
+    """An integral Decimal becomes an ``int``; others stay exact ``Decimal``."""
+    if value == value.to_integral_value() and abs(value) < Decimal(10) ** 30:
+        return int(value)
+    return value.normalize()
+
+
+@dataclass(frozen=True, slots=True)
+class VagueWord:
+    value: int
+    low: int | None
+    high: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class NumberData:
+    """The validated number tables of one language, with the patterns built from them."""
+
+    lang: str
+    cardinals: Mapping[str, Decimal]
+    scales: Mapping[str, int]
+    multipliers: Mapping[str, int]
+    attached: Mapping[str, int]
+    attached_money: Mapping[str, int]
+    fractions: Mapping[str, int]
+    vague: Mapping[str, VagueWord]
+    words: Mapping[str, frozenset[str]]
+    ordinal_suffixes: frozenset[str]
+    ordinal_words: frozenset[str]
+    digits_re: re.Pattern[str]
+    word_re: re.Pattern[str]
+    token_re: re.Pattern[str]
+    multiplier_re: re.Pattern[str]
+    decimal: frozenset[str]
+    group: frozenset[str]
+
+
+def _table(raw: dict[str, Any], section: str, lang: str) -> dict[str, Any]:
+    value = raw.get(section)
+    if not isinstance(value, dict):
+        raise DataError(f"{lang}/numbers.toml: section [{section}] missing or not a table")
+    return value
+
+
+def _ints(raw: dict[str, Any], section: str, lang: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for word, value in _table(raw, section, lang).items():
+        if not isinstance(value, int) or value < 0:
+            raise DataError(f"{lang}/numbers.toml [{section}] {word!r}: not a whole number")
+        out[word] = value
+    return out
+
+
+def _build_digits_re(decimal: frozenset[str], group: frozenset[str]) -> re.Pattern[str]:
+    groups = [rf"\d{{1,3}}(?:{re.escape(g)}\d{{3}})++(?!\d)" for g in sorted(group)]
+    dec = "[" + "".join(re.escape(d) for d in sorted(decimal)) + "]"
+    body = "|".join([*groups, r"\d++"])
+    return re.compile(
+        rf"(?P<frac_num>(?<![\d/])\d{{1,3}})/(?P<frac_den>\d{{1,3}})(?![\d/])"
+        rf"|(?P<sign>(?<![\w.,\-])-(?=\d))?"
+        rf"(?P<int>{body})"
+        rf"(?:{dec}(?P<frac>\d++))?"
+        rf"(?:(?:e|\s?[×x]\s?10\^?)(?P<exp>[-+]?\d{{1,3}})(?![\w.]))?"
+        rf"(?:(?:\s(?=\d{{1,2}}/\d)|(?<=\d))(?P<num>\d{{1,3}})/(?P<den>\d{{1,3}})(?![\d/]))?"
+        rf"(?P<vulgar>[{_VULGAR}])?"
+        rf"|(?P<lone>[{_VULGAR}])"
+    )
+
+
+@lru_cache(maxsize=None)
+def number_data(lang: str) -> NumberData:
+    """Load and validate ``numbers.toml`` for ``lang`` and compile its patterns (cached)."""
+    raw = load(lang, "numbers")
+    cardinals: dict[str, Decimal] = {}
+    for word, value in _table(raw, "cardinals", lang).items():
+        if not isinstance(value, (int, float)) or value < 0:
+            raise DataError(f"{lang}/numbers.toml [cardinals] {word!r}: not a number")
+        cardinals[word] = Decimal(str(value))
+    scales = _ints(raw, "scales", lang)
+    multipliers = _ints(raw, "multipliers", lang)
+    attached = _ints(raw, "multipliers_attached", lang)
+    attached_money = _ints(raw, "multipliers_money", lang)
+    fractions = _ints(raw, "fractions", lang)
+    vague: dict[str, VagueWord] = {}
+    for word, spec in _table(raw, "vague", lang).items():
+        if not isinstance(spec, dict) or not isinstance(spec.get("value"), int):
+            raise DataError(f"{lang}/numbers.toml [vague] {word!r}: needs an integer value")
+        vague[word] = VagueWord(int(spec["value"]), spec.get("low"), spec.get("high"))
+    words = {tag: frozenset(v) for tag, v in _table(raw, "words", lang).items()}
+    for tag in ("and", "article", "minus", "of", "half"):
+        if tag not in words:
+            raise DataError(f"{lang}/numbers.toml [words]: tag {tag!r} missing")
+    ordinals = _table(raw, "ordinals", lang)
+    digits = _table(raw, "digits", lang)
+    decimal = frozenset(digits.get("decimal", []))
+    group = frozenset(digits.get("group", []))
+    if not decimal or decimal & group:
+        raise DataError(f"{lang}/numbers.toml [digits]: decimal separators missing or shared")
+
+    vocab = set(cardinals) | set(scales) | set(vague) | words["minus"] | words["half"]
+    vocab |= {f for f in fractions if f not in ordinals.get("words", [])}
+    word_re = re.compile(rf"(?<![\w'])(?:{alternation(vocab)})(?![\w'])")
+    token_re = re.compile(r"(?P<gap>[ ]{1,3}|[ ]?-[ ]?|,[ ]{1,2}|[ ]{0,2}\n[ ]{0,2})?"
+                          r"(?P<tok>[^\W\d_]++(?:'[^\W\d_]++)*+|&)")
+    mult_words = alternation(multipliers)
+    att = alternation(attached)
+    money = alternation(attached_money)
+    multiplier_re = re.compile(
+        rf"(?:[ ]{{1,2}}(?P<word>{mult_words})\.?(?![\w])"
+        rf"|(?P<att>{att})(?![\w])"
+        rf"|(?P<money>{money})(?![\w]))"
+    )
+    return NumberData(
+        lang=lang,
+        cardinals=cardinals,
+        scales=scales,
+        multipliers=multipliers,
+        attached=attached,
+        attached_money=attached_money,
+        fractions=fractions,
+        vague=vague,
+        words=words,
+        ordinal_suffixes=frozenset(ordinals.get("suffixes", [])),
+        ordinal_words=frozenset(ordinals.get("words", [])),
+        digits_re=_build_digits_re(decimal, group),
+        word_re=word_re,
+        token_re=token_re,
+        multiplier_re=multiplier_re,
+        decimal=decimal,
+        group=group,
+    )
+
+
+# ---------------------------------------------------------------- digits
+def _digit_value(m: re.Match[str]) -> Decimal | None:
+    if m.group("lone"):
+        return _vulgar(m.group("lone"))
+    if m.group("frac_num"):
+        den = int(m.group("frac_den"))
+        return None if den == 0 else Decimal(int(m.group("frac_num"))) / Decimal(den)
+    digits = re.sub(r"\D", "", m.group("int"))
+    text = digits + ("." + m.group("frac") if m.group("frac") else "")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    exp = m.group("exp")
+    if exp is not None:
+        e = int(exp)
+        if abs(e) > _MAX_EXPONENT:
+            return None
+        value = value.scaleb(e)
+    if m.group("den"):
+        den = int(m.group("den"))
+        if den == 0:
+            return None
+        value += Decimal(int(m.group("num"))) / Decimal(den)
+    if m.group("vulgar"):
+        value += _vulgar(m.group("vulgar"))
+    if m.group("sign"):
+        value = -value
+    return value
+
+
+def _vulgar(ch: str) -> Decimal:
+    return Decimal(str(unicodedata.numeric(ch))).quantize(Decimal("0.0000000001")).normalize()
+
+
+def _scan_digits(view: str, data: NumberData) -> Iterator[Num]:
+    for m in data.digits_re.finditer(view):
+        value = _digit_value(m)
+        if value is None:
+            continue
+        start, end = m.span()
+        rule = "number.digits"
+        factor = 1
+        plain = bool(m.group("int")) and m.group("int").isdigit() and not (
+            m.group("frac") or m.group("exp") or m.group("den") or m.group("vulgar")
+        )
+        mm = data.multiplier_re.match(view, end)
+        if mm and m.group("int") and not m.group("den"):
+            if mm.group("word"):
+                factor = data.multipliers[mm.group("word")]
+            elif mm.group("att"):
+                factor = data.attached[mm.group("att")]
+            elif mm.group("money") and _currency_before(view, start):
+                factor = data.attached_money[mm.group("money")]
+            if factor != 1:
+                value *= factor
+                end = mm.end()
+                rule = "number.digits_multiplier"
+                plain = False
+        yield Num(start, end, normalise_value(value), rule, integer_digits=plain, factor=factor)
+
+
+def _currency_before(view: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and view[i] == " " and start - i < 3:
+        i -= 1
+    return i >= 0 and unicodedata.category(view[i]) == "Sc"
+
+
+# ---------------------------------------------------------------- words
+@dataclass(slots=True)
+class _Tok:
+    word: str
+    start: int
+    end: int
+    gap: str
+
+
+def _tokens(view: str, pos: int, data: NumberData, limit: int = 40) -> Iterator[_Tok]:
+    first = True
+    n = 0
+    while n < limit:
+        m = data.token_re.match(view, pos)
+        if m is None or (first and m.group("gap")):
+            return
+        if not first and not m.group("gap"):
+            return
+        yield _Tok(m.group("tok"), m.start("tok"), m.end("tok"), m.group("gap") or "")
+        pos = m.end()
+        first = False
+        n += 1
+
+
+def _level(value: Decimal) -> int:
+    """0: units 0-9, 1: teens, 2: tens, 3: hundreds."""
+    if value < 10:
+        return 0
+    if value < 20:
+        return 1
+    if value < 100:
+        return 2
+    return 3
+
+
+def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
+    """Parse the longest number-word sequence starting at ``start``.
+
+    A group (< 1000) adds words of falling level: hundreds, then tens or teens, then
+    units ("two hundred fifty six"); a scale closes the group ("... thousand"), and
+    scales must fall too. A word that breaks the order ends the number ("one two").
+    """
+    toks = list(_tokens(view, start, data))
+    if not toks:
+        return None
+    w = data.words
+    if toks[0].word in data.vague:
+        return _parse_vague(toks, data)
+    sign, i = (-1, 1) if toks[0].word in w["minus"] else (1, 0)
+    total = Decimal(0)
+    group: Decimal | None = None
+    group_level = 9  # level of the last word added to the group
+    last_scale = 10**30
+    after_scale = False
+    end: int | None = None
+    while i < len(toks):
+        tok, word = toks[i], toks[i].word
+        if i > 0 and ("," in tok.gap and not after_scale or tok.gap.count("\n") > 1):
+            break
+        if word in w["and"] and end is not None and i + 1 < len(toks):
+            nxt = toks[i + 1].word
+            if nxt in w["article"] and i + 2 < len(toks) and toks[i + 2].word in w["half"]:
+                if group is None:  # "a million and a half"
+                    total += Decimal(last_scale) / 2
+                else:  # "two and a half (million)"
+                    group += Decimal("0.5")
+                end, group_level = toks[i + 2].end, -1
+                i += 3
+                continue
+            if nxt in data.cardinals and (group is None or group_level >= 3):
+                i += 1  # "a hundred and two", "a million and one"
+                continue
+            break
+        if word in data.cardinals:
+            value = data.cardinals[word]
+            level = _level(value) if value == value.to_integral_value() else 0
+            if group is None:
+                group, group_level = value, level
+            elif group_level >= 2 and level < group_level and not (group_level == 2 and level == 1):
+                group, group_level = group + value, level
+            else:
+                break
+        elif word in data.scales:
+            factor = data.scales[word]
+            if factor in (100, 12):  # hundred, dozen: multiply the group
+                if group_level == -1 or (group is not None and group_level >= 3):
+                    break
+                group = (group if group is not None else Decimal(1)) * factor
+                group_level = 3 if factor == 100 else 2
+            else:
+                if factor >= last_scale:
+                    break
+                total += (group if group is not None else Decimal(1)) * factor
+                last_scale, group, group_level = factor, None, 9
+        elif word in data.fractions and group is not None and 0 <= group_level <= 1:
+            group = group / Decimal(data.fractions[word])  # "two thirds", "one-half"
+            end = tok.end
+            break
+        elif word in w["half"] and end is None:
+            # "half", "half a million"
+            group, group_level = Decimal("0.5"), -1
+            if i + 2 < len(toks) and toks[i + 1].word in w["article"]:
+                factor = data.scales.get(toks[i + 2].word)
+                if factor is not None and factor >= 1000:
+                    group, end = group * factor, toks[i + 2].end
+                    break
+        else:
+            break
+        after_scale = word in data.scales and data.scales[word] >= 1000
+        end = tok.end
+        i += 1
+    if end is None:
+        return None
+    value = total + (group if group is not None else Decimal(0))
+    return Num(toks[0].start, end, normalise_value(value * sign), "number.words", words=True)
+
+
+def _parse_vague(toks: list[_Tok], data: NumberData) -> Num | None:
+    head = data.vague[toks[0].word]
+    value, low, high = head.value, head.low, head.high
+    end = toks[0].end
+    # "tens of thousands", "hundreds of thousands", "several hundred"
+    if len(toks) >= 3 and toks[1].word in data.words["of"] and toks[2].word in data.vague:
+        inner = data.vague[toks[2].word].value
+        value, low, high = value * inner, (low or value) * inner, None
+        end = toks[2].end
+    elif len(toks) >= 2 and toks[1].word in data.scales and data.scales[toks[1].word] >= 100:
+        factor = data.scales[toks[1].word]
+        value = value * factor
+        low = low * factor if low is not None else None
+        high = high * factor if high is not None else None
+        end = toks[1].end
+    elif toks[0].word in data.vague and head.value >= 10 and head.high is None and len(toks) == 1:
+        pass
+    return Num(
+        toks[0].start, end, value, "number.vague", words=True, vague=True, low=low, high=high
+    )
+
+
+def _scan_words(view: str, data: NumberData) -> Iterator[Num]:
+    pos = 0
+    while True:
+        m = data.word_re.search(view, pos)
+        if m is None:
+            return
+        start = m.start()
+        # "a hundred", "an eighty" : include the article when the parse starts on a scale
+        num = _parse_words(view, start, data)
+        if num is None:
+            pos = m.end()
+            continue
+        art = _article_before(view, start, data)
+        if art is not None and m.group(0) in data.scales:
+            num.start = art
+        if art is not None and m.group(0) in data.words["half"]:
+            num.start = art
+        yield num
+        pos = max(num.end, m.end())
+
+
+def _article_before(view: str, start: int, data: NumberData) -> int | None:
+    for art in data.words["article"]:
+        s = start - len(art) - 1
+        if s >= 0 and view[s:start] == art + " " and (s == 0 or not view[s - 1].isalnum()):
+            return s
+    return None
+
+
+def find_numbers(view: str, lang: str) -> list[Num]:
+    """Every number mention in ``view`` (a :func:`quantities.normalize.to_view` string)."""
+    data = number_data(lang)
+    nums = list(_scan_digits(view, data))
+    words = list(_scan_words(view, data))
+    if not words:
+        return nums
+    merged: list[Num] = []
+    for num in sorted(nums + words, key=lambda n: (n.start, -n.end)):
+        if merged and num.start < merged[-1].end:
+            continue  # "million" inside "1.5 million"
+        merged.append(num)
+    return merged

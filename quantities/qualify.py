@@ -1,0 +1,233 @@
+"""Qualifier and range rules: mentions become bounded candidates.
+
+Rules (names as they appear in a fact's ``rules``):
+
+* ``range.<template>``: two mentions joined by a template of ``qualifiers.toml``
+  ("between <a> and <b>", "<a>-<b>"); the unit of the second applies to both
+  ("3 to 4 L"); a multiplier written once applies to both ("5-6 million"). The point
+  value of a range is its low end, the conservative figure (as ACLED codes ranges).
+* ``qualifier.<tag>``: a prefix ("at least", "понад") or suffix ("or more") phrase.
+* vague numbers ("dozens") carry the conventional bounds of ``numbers.toml``.
+
+Bounds: exact and approximately give low = high = value; at_least [v, open);
+more_than (v, open); at_most (open, v]; less_than (open, v); range [a, b].
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from quantities.candidates import Candidate, Mention, Value
+from quantities.lang import load
+from quantities.numbers import alternation
+
+__all__ = ["QualifierData", "qualifier_data", "qualify"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Template:
+    name: str
+    prefix_re: re.Pattern[str] | None
+    infix_re: re.Pattern[str]
+    needs_prefix: bool
+
+
+@dataclass(frozen=True, slots=True)
+class QualifierData:
+    prefix_re: re.Pattern[str]
+    prefix_tags: dict[str, str]
+    suffix_re: re.Pattern[str]
+    suffix_tags: dict[str, str]
+    templates: tuple[_Template, ...]
+
+
+def _phrase(text: str, *, dash_gap: bool = False) -> str:
+    """Regex for a data phrase: words separated by 1-3 spaces; '-' = any dash."""
+    parts = []
+    for i, chunk in enumerate(text.split(" ")):
+        if not chunk:
+            continue
+        parts.append(re.escape(chunk))
+        del i
+    gap = r"[ ]{1,3}"
+    body = gap.join(parts)
+    if dash_gap:
+        body = body.replace(r"\-", r"[ ]{0,2}-[ ]{0,2}")
+    return body
+
+
+@lru_cache(maxsize=None)
+def qualifier_data(lang: str) -> QualifierData:
+    raw = load(lang, "qualifiers")
+    prefix_tags = {p: tag for tag, phrases in raw["prefix"].items() for p in phrases}
+    suffix_tags = {p.strip(): tag for tag, phrases in raw["suffix"].items() for p in phrases}
+    prefix_re = re.compile(
+        rf"(?<![\w'])(?P<q>{'|'.join(_phrase(p) for p in sorted(prefix_tags, key=len, reverse=True))})"
+        r"[ ]{0,3}\Z"
+    )
+    suffix_re = re.compile(
+        r"(?:[ ]{0,2})(?P<q>"
+        + "|".join(_phrase(p) for p in sorted(suffix_tags, key=len, reverse=True))
+        + r")(?![\w])"
+    )
+    needs = set(raw["range"].get("needs_prefix", []))
+    templates = []
+    for template in raw["range"]["templates"]:
+        before, _, rest = template.partition("<a>")
+        infix, _, _after = rest.partition("<b>")
+        template_prefix = None
+        if before.strip():
+            template_prefix = re.compile(rf"(?<![\w'])(?:{_phrase(before.strip())})[ ]{{1,3}}\Z")
+        inf = infix.strip()
+        if inf == "-":
+            infix_pat = r"[ ]{0,2}-[ ]{0,2}" if infix != "-" else "-"
+        elif inf.startswith("-"):
+            infix_pat = r"-[ ]{1,3}" + _phrase(inf[1:].strip()) + r"[ ]{1,3}"
+        else:
+            infix_pat = r"[ ]{1,3}" + _phrase(inf) + r"[ ]{1,3}"
+        templates.append(
+            _Template(template, template_prefix, re.compile(infix_pat), template in needs)
+        )
+    return QualifierData(
+        prefix_re=prefix_re,
+        prefix_tags=prefix_tags,
+        suffix_re=suffix_re,
+        suffix_tags=suffix_tags,
+        templates=tuple(templates),
+    )
+
+
+def _tag(table: dict[str, str], surface: str) -> str:
+    key = re.sub(r"[ ]+", " ", surface.strip())
+    return table.get(key, "approximately")
+
+
+def _bounds(qualifier: str, value: Value) -> tuple[Value | None, Value | None, bool, bool]:
+    if qualifier == "at_least":
+        return value, None, True, True
+    if qualifier == "more_than":
+        return value, None, False, True
+    if qualifier == "at_most":
+        return None, value, True, True
+    if qualifier == "less_than":
+        return None, value, True, False
+    return value, value, True, True
+
+
+def _compatible(a: Mention, b: Mention) -> bool:
+    if a.kind == b.kind and a.unit == b.unit:
+        return True
+    return a.kind == "bare" and b.kind != "bare"
+
+
+def _range_at(
+    view: str, mentions: Sequence[Mention], i: int, data: QualifierData
+) -> tuple[Candidate, int] | None:
+    a, b = mentions[i], mentions[i + 1]
+    if not _compatible(a, b) or a.num.vague or b.num.vague:
+        return None
+    infix = view[a.end : b.start]
+    if len(infix) > 12:
+        return None
+    for t in data.templates:
+        if not t.infix_re.fullmatch(infix):
+            continue
+        start = a.start
+        if t.prefix_re is not None:
+            pm = t.prefix_re.search(view, max(0, a.start - 20), a.start)
+            if pm is None:
+                continue
+            start = pm.start()
+        elif t.needs_prefix:
+            continue
+        low, high = a.num.value, b.num.value
+        if b.num.factor > 1 and a.num.factor == 1 and not a.num.words:
+            scaled = low * b.num.factor
+            if scaled <= high:
+                low = scaled
+        if low > high:
+            return None
+        cand = Candidate(
+            kind=b.kind,
+            start=start,
+            end=b.end,
+            value=low,
+            low=low,
+            high=high,
+            qualifier="range",
+            unit=b.unit,
+            rules=[*a.rules, *b.rules, f"range.{t.name}"],
+            extra=_measure_extra(b),
+        )
+        cand.extra["number_spans"] = [(a.num.start, a.num.end), (b.num.start, b.num.end)]
+        return cand, i + 2
+    return None
+
+
+def _measure_extra(m: Mention) -> dict[str, object]:
+    extra: dict[str, object] = {}
+    if m.dimensionality is not None:
+        extra["dimensionality"] = m.dimensionality
+    if m.iso_duration is not None:
+        extra["iso_duration"] = m.iso_duration
+    return extra
+
+
+def _single(view: str, m: Mention, data: QualifierData) -> Candidate:
+    num = m.num
+    start, end = m.start, m.end
+    rules = list(m.rules) or [num.rule]
+    if num.rule not in rules:
+        rules.insert(0, num.rule)
+    qualifier = "exact"
+    value: Value = num.value
+    pm = data.prefix_re.search(view, max(0, start - 40), start)
+    if pm is not None:
+        qualifier = _tag(data.prefix_tags, pm.group("q"))
+        start = pm.start()
+        rules.append(f"qualifier.{qualifier}")
+    else:
+        sm = data.suffix_re.match(view, end)
+        if sm is not None:
+            qualifier = _tag(data.suffix_tags, sm.group("q"))
+            end = sm.end()
+            rules.append(f"qualifier.{qualifier}")
+    if num.vague:
+        cand = Candidate(
+            kind=m.kind, start=start, end=end, value=value, low=num.low, high=num.high,
+            qualifier="vague" if qualifier == "exact" else qualifier, unit=m.unit, rules=rules,
+            extra=_measure_extra(m),
+        )
+        if qualifier != "exact":
+            cand.low, cand.high, cand.low_inclusive, cand.high_inclusive = _bounds(qualifier, value)
+        cand.extra["vague"] = True
+        cand.extra["number_spans"] = [(num.start, num.end)]
+        return cand
+    low, high, low_inc, high_inc = _bounds(qualifier, value)
+    cand = Candidate(
+        kind=m.kind, start=start, end=end, value=value, low=low, high=high,
+        low_inclusive=low_inc, high_inclusive=high_inc, qualifier=qualifier, unit=m.unit,
+        rules=rules, extra=_measure_extra(m),
+    )
+    cand.extra["number_spans"] = [(num.start, num.end)]
+    return cand
+
+
+def qualify(view: str, lang: str, mentions: Sequence[Mention]) -> list[Candidate]:
+    """Turn mentions into candidates: ranges first, then single qualified mentions."""
+    data = qualifier_data(lang)
+    out: list[Candidate] = []
+    i = 0
+    while i < len(mentions):
+        if i + 1 < len(mentions):
+            found = _range_at(view, mentions, i, data)
+            if found is not None:
+                out.append(found[0])
+                i = found[1]
+                continue
+        out.append(_single(view, mentions[i], data))
+        i += 1
+    return out

@@ -1,0 +1,150 @@
+"""Resolve: rank overlapping candidates, validate them and build the public models.
+
+The only module that builds output models. Overlaps are decided by span length first,
+then by the candidate's priority, then by position: deterministic and explainable. A
+candidate that loses or fails validation becomes a :class:`Rejection` with its reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from quantities.candidates import Candidate, Rejected
+from quantities.models import COUNT_KINDS, Fact, Rejection
+from quantities.options import Options
+
+__all__ = ["resolve"]
+
+_FACT: TypeAdapter[Any] = TypeAdapter(Fact)
+_NUMERIC_KINDS = frozenset(["quantity", "money", "percent", "duration", "number"])
+
+
+def _rank_key(c: Candidate) -> tuple[int, int, int]:
+    return (-(c.end - c.start), -c.priority, c.start)
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _plausible(c: Candidate, options: Options, reference: date | None) -> str | None:
+    if c.kind in COUNT_KINDS:
+        for v in (c.value, c.low, c.high):
+            if v is None:
+                continue
+            if not isinstance(v, int):
+                if isinstance(v, Decimal) and v == v.to_integral_value():
+                    continue
+                return f"a count must be a whole number, got {v}"
+            if v < 0:
+                return f"a count cannot be negative, got {v}"
+        limit = options.limits.get(c.kind)
+        if limit is not None and isinstance(c.value, (int, Decimal)) and c.value > limit:
+            return f"{c.kind} count {c.value} is above the plausible limit {limit}"
+    if isinstance(c.low, (int, Decimal)) and isinstance(c.high, (int, Decimal)) and c.low > c.high:
+        return f"low {c.low} is above high {c.high}"
+    if c.kind == "date" and isinstance(c.value, str):
+        year = _year(c.value)
+        centre = reference.year if reference is not None else 2000
+        if year is not None and abs(year - centre) > options.date_window_years:
+            return f"year {year} is outside the window of {options.date_window_years} years"
+    return None
+
+
+def _year(iso: str) -> int | None:
+    head = iso[:4]
+    return int(head) if head.isdigit() else None
+
+
+def _as_int(v: Any) -> Any:
+    if isinstance(v, Decimal) and v == v.to_integral_value():
+        return int(v)
+    return v
+
+
+def _payload(c: Candidate, text: str, lang: str) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "kind": c.kind,
+        "start": c.start,
+        "end": c.end,
+        "text": text[c.start : c.end],
+        "value": c.value,
+        "low": c.low,
+        "high": c.high,
+        "low_inclusive": c.low_inclusive,
+        "high_inclusive": c.high_inclusive,
+        "qualifier": c.qualifier,
+        "unit": c.unit,
+        "lang": lang,
+        "rules": list(dict.fromkeys(c.rules)),
+    }
+    extra = c.extra
+    if c.kind in COUNT_KINDS:
+        for key in ("value", "low", "high"):
+            data[key] = _as_int(data[key])
+        data["unit"] = None
+        data["counted"] = extra.get("counted")
+        if c.kind == "casualties":
+            data["outcome"] = extra.get("outcome", "killed")
+        else:
+            data["models"] = list(extra.get("models", []))
+    elif c.kind == "date":
+        data["grain"] = extra.get("grain", "day")
+        data["anchor"] = extra.get("anchor", "explicit")
+        data["unit"] = None
+    elif c.kind == "duration":
+        data["iso_duration"] = extra.get("iso_duration") or ""
+    elif c.kind == "quantity":
+        data["dimensionality"] = extra.get("dimensionality") or ""
+    return data
+
+
+def resolve(
+    text: str,
+    lang: str,
+    candidates: Sequence[Candidate],
+    rejected: Sequence[Rejected],
+    options: Options,
+    reference: date | None,
+) -> tuple[list[Any], list[Rejection]]:
+    """Pick non-overlapping candidates, validate them, and build facts and rejections."""
+    rejections = [
+        Rejection(start=r.start, end=r.end, text=text[r.start : r.end], rule=r.rule, reason=r.reason)
+        for r in rejected
+    ]
+    chosen: list[Candidate] = []
+    for cand in sorted(candidates, key=_rank_key):
+        span = (cand.start, cand.end)
+        winner = next((c for c in chosen if _overlaps(span, (c.start, c.end))), None)
+        if winner is not None:
+            rejections.append(_reject(text, cand, f"overlaps a {winner.kind} fact {text[winner.start:winner.end]!r}"))
+            continue
+        chosen.append(cand)
+    facts: list[Any] = []
+    for cand in sorted(chosen, key=lambda c: (c.start, c.end)):
+        if cand.kind == "number" and not options.all_numbers:
+            rejections.append(_reject(text, cand, "a bare number: nothing counted or measured"))
+            continue
+        if options.kinds is not None and cand.kind not in options.kinds:
+            continue
+        why = _plausible(cand, options, reference)
+        if why is not None:
+            rejections.append(_reject(text, cand, why))
+            continue
+        try:
+            facts.append(_FACT.validate_python(_payload(cand, text, lang)))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            rejections.append(_reject(text, cand, f"invalid: {first['loc']}: {first['msg']}"))
+    rejections.sort(key=lambda r: (r.start, r.end, r.rule))
+    return facts, rejections
+
+
+def _reject(text: str, cand: Candidate, reason: str) -> Rejection:
+    rule = cand.rules[-1] if cand.rules else cand.kind
+    return Rejection(start=cand.start, end=cand.end, text=text[cand.start : cand.end], rule=rule, reason=reason)
