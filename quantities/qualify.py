@@ -42,6 +42,7 @@ class QualifierData:
     suffix_re: re.Pattern[str]
     suffix_tags: dict[str, str]
     templates: tuple[_Template, ...]
+    not_before_duration: frozenset[str]
 
 
 def _phrase(text: str, *, dash_gap: bool = False) -> str:
@@ -97,6 +98,7 @@ def qualifier_data(lang: str) -> QualifierData:
         suffix_re=suffix_re,
         suffix_tags=suffix_tags,
         templates=tuple(templates),
+        not_before_duration=frozenset(raw.get("ambiguous", {}).get("before_duration", [])),
     )
 
 
@@ -185,6 +187,8 @@ def _single(view: str, m: Mention, data: QualifierData) -> Candidate:
     qualifier = "exact"
     value: Value = num.value
     pm = data.prefix_re.search(view, max(0, start - 40), start)
+    if pm is not None and m.kind == "duration" and pm.group("q") in data.not_before_duration:
+        pm = None
     if pm is not None:
         qualifier = _tag(data.prefix_tags, pm.group("q"))
         start = pm.start()
