@@ -41,6 +41,9 @@ class CueData:
     models_re: re.Pattern[str]
     human: frozenset[str]
     joiners: frozenset[str]
+    generic_people: frozenset[str]
+    personnel_context_re: re.Pattern[str]
+    numbering_re: re.Pattern[str]
 
 
 def _index(phrases: dict[tuple[str, ...], str]) -> dict[str, list[tuple[str, ...]]]:
@@ -85,6 +88,13 @@ def cue_data(lang: str) -> CueData:
         models_re=models_re,
         human=frozenset(raw["human"]["kinds"]),
         joiners=frozenset(numbers_words["and"]) | frozenset(["or"]),
+        generic_people=frozenset(raw["context"]["generic_people"]),
+        personnel_context_re=re.compile(
+            rf"(?<![\w'])(?:{alternation(raw['context']['personnel'])})(?![\w'])"
+        ),
+        numbering_re=re.compile(
+            rf"(?<![\w'])(?:{alternation(raw['context']['numbering'])})[ ]{{1,3}}\Z"
+        ),
     )
 
 
@@ -128,7 +138,8 @@ def _find_noun(toks: list[_Tok], data: CueData, of_words: frozenset[str]) -> tup
     while j < len(toks) and seen <= data.modifiers_max:
         phrase = _match_at(toks, j, data.kind_first)
         if phrase is not None:
-            return first, j + len(phrase), data.kinds[phrase]
+            kind = data.kinds[phrase]
+            return first, _extend(toks, j + len(phrase), kind, data), kind
         word = toks[j].word
         if word in data.stop and word not in data.joiners:
             break
@@ -151,6 +162,25 @@ def _find_noun(toks: list[_Tok], data: CueData, of_words: frozenset[str]) -> tup
     return first, end, None
 
 
+def _extend(toks: list[_Tok], end: int, kind: str, data: CueData) -> int:
+    """Extend a noun phrase over coordinated cues of the same kind.
+
+    "3,600 military, police and civilian personnel" ends at "personnel", not "military".
+    """
+    j, steps = end, 0
+    while j < len(toks) and steps <= data.modifiers_max:
+        phrase = _match_at(toks, j, data.kind_first)
+        if phrase is not None and data.kinds[phrase] == kind:
+            j += len(phrase)
+            end, steps = j, 0
+            continue
+        if toks[j].word in data.stop and toks[j].word not in data.joiners:
+            break
+        j += 1
+        steps += 1
+    return end
+
+
 def _plural_like(word: str, data: CueData) -> bool:
     if not data.plural_suffixes:
         return True
@@ -171,6 +201,18 @@ def _outcome_after(toks: list[_Tok], i: int, data: CueData) -> str | None:
     return None
 
 
+def _personnel_context(view: str, start: int, data: CueData) -> bool:
+    """A force named earlier in the sentence: "forces ... numbering 2,030 people"."""
+    if data.numbering_re.search(view, max(0, start - 30), start) is None:
+        return False
+    left = max(0, start - 100)
+    for stop in ".!?;\n":
+        cut = view.rfind(stop, left, start)
+        if cut >= 0:
+            left = max(left, cut + 1)
+    return data.personnel_context_re.search(view, left, start) is not None
+
+
 def classify(text: str, view: str, lang: str, cand: Candidate) -> None:
     """Set the kind of a bare candidate in place: a count kind, casualties or number."""
     data = cue_data(lang)
@@ -181,6 +223,10 @@ def classify(text: str, view: str, lang: str, cand: Candidate) -> None:
         cand.extra["counted"] = text[toks[first].start : toks[end - 1].end]
         cand.kind = kind or "count"
         cand.rules.append(f"count.{kind}" if kind else "count.noun")
+        if kind == "people" and view[toks[first].start : toks[end - 1].end] in data.generic_people:
+            if _personnel_context(view, cand.start, data):
+                cand.kind = kind = "personnel"
+                cand.rules.append("count.personnel_context")
     else:
         cand.kind = "number"
     if end > first:
