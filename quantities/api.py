@@ -7,6 +7,7 @@ what was counted -> resolve and validate.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from quantities.candidates import Candidate, Mention, Num, Rejected
@@ -17,7 +18,7 @@ from quantities.filters import split_numbers
 from quantities.lang import LANGS
 from quantities.langdetect import detect
 from quantities.measures import attach
-from quantities.models import Extraction, Fact, Rejection
+from quantities.models import COUNT_KINDS, Extraction, Fact, Rejection
 from quantities.normalize import to_view
 from quantities.numbers import find_numbers
 from quantities.options import Options
@@ -55,6 +56,13 @@ def parse_reference_date(value: date | str | None) -> date | None:
 
 def _inside(num: Num, spans: list[tuple[int, int]]) -> bool:
     return any(s < num.end and num.start < e for s, e in spans)
+
+
+def _whole(c: Candidate) -> bool:
+    return all(
+        v is None or isinstance(v, int) or (isinstance(v, Decimal) and v == v.to_integral_value())
+        for v in (c.value, c.low, c.high)
+    )
 
 
 def _year_like(c: Candidate, m: Mention) -> bool:
@@ -99,7 +107,7 @@ def analyze(
     view = to_view(text)
     date_cands, rejected = find_dates(text, view, lang, reference)
     date_spans = [(c.start, c.end) for c in date_cands]
-    nums, filtered = split_numbers(view, lang, find_numbers(view, lang))
+    nums, filtered = split_numbers(view, lang, find_numbers(view, lang, text))
     rejected = [*rejected, *filtered]
     free: list[Num] = []
     for num in nums:
@@ -118,6 +126,10 @@ def analyze(
     for cand in qualify(view, lang, kept):
         if cand.kind == "bare":
             classify(text, view, lang, cand)
+            if cand.kind in COUNT_KINDS and not _whole(cand):
+                cand.kind = "number"  # "half the people", "2.5 soldiers": not a count
+                cand.extra.pop("counted", None)
+                cand.rules.append("count.not_whole")
             mention = by_start.get(cand.extra["number_spans"][0][0])
             if mention is not None and _year_like(cand, mention) and cand.kind in ("count", "number"):
                 cand.kind = "number"

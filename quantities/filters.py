@@ -19,7 +19,7 @@ from quantities.numbers import alternation, number_data
 __all__ = ["FilterData", "filter_data", "split_numbers", "glued_identifier"]
 
 _PHONE = re.compile(
-    r"(?<![\w+])(?:\+\d{1,3}[ ]?)?(?:\(\d{2,5}\)[ ]?)?\d{2,4}(?:[ -]\d{2,4}){2,4}(?![\w])"
+    r"(?<![\w+])(?:\+\d{1,3}[ -]?)?(?:\(\d{2,5}\)[ ]?)?\d{2,4}(?:[ -]\d{2,4}){1,4}(?![\w])"
 )
 _TIME = re.compile(r"\d{1,2}[:.]\d{2}(?::\d{2})?(?![\d])")
 
@@ -67,7 +67,13 @@ def glued_identifier(view: str, start: int) -> bool:
     if _is_letter(before) or before in "+_/\\#№":
         return True
     if before in "-" and start >= 2:
-        return _is_letter(view[start - 2]) or view[start - 2] in "+"
+        if view[start - 2] in "+":
+            return True
+        i = start - 2
+        while i >= 0 and _is_letter(view[i]) and start - 2 - i < 4:
+            i -= 1
+        # "IL-76" is a designation; "5k-20k", "10km-20km" are ranges
+        return i < start - 2 and not (i >= 0 and view[i].isdigit())
     return False
 
 

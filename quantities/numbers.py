@@ -62,6 +62,7 @@ class NumberData:
     attached_money: Mapping[str, int]
     fractions: Mapping[str, int]
     vague: Mapping[str, VagueWord]
+    vague_article: frozenset[str]
     words: Mapping[str, frozenset[str]]
     ordinal_suffixes: frozenset[str]
     ordinal_words: frozenset[str]
@@ -69,6 +70,8 @@ class NumberData:
     word_re: re.Pattern[str]
     token_re: re.Pattern[str]
     multiplier_re: re.Pattern[str]
+    minus_re: re.Pattern[str]
+    case_multipliers: Mapping[str, int]
     decimal: frozenset[str]
     group: frozenset[str]
 
@@ -94,12 +97,13 @@ def _build_digits_re(decimal: frozenset[str], group: frozenset[str]) -> re.Patte
     dec = "[" + "".join(re.escape(d) for d in sorted(decimal)) + "]"
     body = "|".join([*groups, r"\d++"])
     return re.compile(
-        rf"(?P<frac_num>(?<![\d/])\d{{1,3}})/(?P<frac_den>\d{{1,3}})(?![\d/])"
+        rf"(?P<fsign>(?<![\w.,\-])-)?(?P<frac_num>(?<![\d/])\d{{1,3}})/(?P<frac_den>\d{{1,3}})(?![\d/])"
+        rf"|(?P<dsign>(?<![\w.,\-])-)?(?P<dot>(?<![\w.,])\.\d++)(?![.,]?\d)"
         rf"|(?P<sign>(?<![\w.,\-])-(?=\d))?"
         rf"(?P<int>{body})"
         rf"(?:{dec}(?P<frac>\d++))?"
         rf"(?:(?:e|\s?[×x]\s?10\^?)(?P<exp>[-+]?\d{{1,3}})(?![\w.]))?"
-        rf"(?:(?:\s(?=\d{{1,2}}/\d)|(?<=\d))(?P<num>\d{{1,3}})/(?P<den>\d{{1,3}})(?![\d/]))?"
+        rf"(?:(?:[ ]{{1,2}}(?=\d{{1,2}}/\d)|(?<=\d))(?P<num>\d{{1,3}})/(?P<den>\d{{1,3}})(?![\d/]))?"
         rf"(?P<vulgar>[{_VULGAR}])?"
         rf"|(?P<lone>[{_VULGAR}])"
     )
@@ -124,6 +128,7 @@ def number_data(lang: str) -> NumberData:
         if not isinstance(spec, dict) or not isinstance(spec.get("value"), int):
             raise DataError(f"{lang}/numbers.toml [vague] {word!r}: needs an integer value")
         vague[word] = VagueWord(int(spec["value"]), spec.get("low"), spec.get("high"))
+    vague_article = frozenset(w for w, spec in _table(raw, "vague", lang).items() if spec.get("article"))
     words = {tag: frozenset(v) for tag, v in _table(raw, "words", lang).items()}
     for tag in ("and", "article", "minus", "of", "half"):
         if tag not in words:
@@ -135,8 +140,11 @@ def number_data(lang: str) -> NumberData:
     if not decimal or decimal & group:
         raise DataError(f"{lang}/numbers.toml [digits]: decimal separators missing or shared")
 
-    vocab = set(cardinals) | set(scales) | set(vague) | words["minus"] | words["half"]
+    vocab = set(cardinals) | set(scales) | set(vague) - vague_article | words["minus"] | words["half"]
     vocab |= {f for f in fractions if f not in ordinals.get("words", [])}
+    # "a hundred", "a third", "a half": the article is part of the number
+    vocab |= {f"{a} {w}" for a in words["article"] for w in (*scales, *fractions, *words["half"])}
+    vocab |= {f"{a} {w}" for a in words["article"] for w in vague_article}
     word_re = re.compile(rf"(?<![\w'])(?:{alternation(vocab)})(?![\w'])")
     token_re = re.compile(r"(?P<gap>[ ]{1,3}|[ ]?-[ ]?|,[ ]{1,2}|[ ]{0,2}\n[ ]{0,2})?"
                           r"(?P<tok>[^\W\d_]++(?:'[^\W\d_]++)*+|&)")
@@ -157,6 +165,7 @@ def number_data(lang: str) -> NumberData:
         attached_money=attached_money,
         fractions=fractions,
         vague=vague,
+        vague_article=vague_article,
         words=words,
         ordinal_suffixes=frozenset(ordinals.get("suffixes", [])),
         ordinal_words=frozenset(ordinals.get("words", [])),
@@ -164,6 +173,8 @@ def number_data(lang: str) -> NumberData:
         word_re=word_re,
         token_re=token_re,
         multiplier_re=multiplier_re,
+        minus_re=re.compile(rf"(?<![\w'])(?:{alternation(words['minus'])})[ ]{{1,2}}\Z"),
+        case_multipliers=_ints(raw, "multipliers_case", lang) if "multipliers_case" in raw else {},
         decimal=decimal,
         group=group,
     )
@@ -175,7 +186,12 @@ def _digit_value(m: re.Match[str]) -> Decimal | None:
         return _vulgar(m.group("lone"))
     if m.group("frac_num"):
         den = int(m.group("frac_den"))
-        return None if den == 0 else Decimal(int(m.group("frac_num"))) / Decimal(den)
+        if den == 0:
+            return None
+        frac = Decimal(int(m.group("frac_num"))) / Decimal(den)
+        return -frac if m.group("fsign") else frac
+    if m.group("dot"):
+        return Decimal(("-0" if m.group("dsign") else "0") + m.group("dot"))
     digits = re.sub(r"\D", "", m.group("int"))
     text = digits + ("." + m.group("frac") if m.group("frac") else "")
     try:
@@ -204,7 +220,7 @@ def _vulgar(ch: str) -> Decimal:
     return Decimal(str(unicodedata.numeric(ch))).quantize(Decimal("0.0000000001")).normalize()
 
 
-def _scan_digits(view: str, data: NumberData) -> Iterator[Num]:
+def _scan_digits(view: str, data: NumberData, text: str | None) -> Iterator[Num]:
     for m in data.digits_re.finditer(view):
         value = _digit_value(m)
         if value is None:
@@ -215,8 +231,15 @@ def _scan_digits(view: str, data: NumberData) -> Iterator[Num]:
         plain = bool(m.group("int")) and m.group("int").isdigit() and not (
             m.group("frac") or m.group("exp") or m.group("den") or m.group("vulgar")
         )
+        sm = data.minus_re.search(view, max(0, start - 12), start) if m.group("int") else None
+        if sm is not None and not m.group("sign"):
+            value, start = -value, sm.start()  # "minus 5", "negative 1200000"
         mm = data.multiplier_re.match(view, end)
-        if mm and m.group("int") and not m.group("den"):
+        case = text[end] if text is not None and end < len(text) else ""
+        if case in data.case_multipliers and (m.group("int") or m.group("dot")) and (end + 1 == len(text or "") or not (text or "")[end + 1].isalnum()):
+            value *= data.case_multipliers[case]  # "3M", ".0012G"
+            end, rule, plain, factor = end + 1, "number.digits_multiplier", False, data.case_multipliers[case]
+        elif mm and m.group("int") and not m.group("den"):
             if mm.group("word"):
                 factor = data.multipliers[mm.group("word")]
             elif mm.group("att"):
@@ -273,44 +296,113 @@ def _level(value: Decimal) -> int:
     return 3
 
 
+def _fraction_after(toks: list[_Tok], i: int, data: NumberData) -> tuple[Decimal, int] | None:
+    """ "a half", "a quarter", "three fifths" at ``toks[i]``: (value, tokens used)."""
+    if i + 1 >= len(toks) or toks[i + 1].word not in data.fractions:
+        return None
+    den = Decimal(data.fractions[toks[i + 1].word])
+    head = toks[i].word
+    if head in data.words["article"]:
+        return Decimal(1) / den, 2
+    numerator = data.cardinals.get(head)
+    if numerator is not None and numerator < 10:
+        return numerator / den, 2
+    return None
+
+
+def _decimals(toks: list[_Tok], i: int, data: NumberData) -> tuple[str, int]:
+    """Digits after "point": "zero three" -> "03", "seventy-one" -> "71"; (digits, tokens)."""
+    digits = ""
+    j = i
+    while j < len(toks) and toks[j].word in data.cardinals:
+        value = data.cardinals[toks[j].word]
+        if value >= 10:
+            if digits:
+                break
+            digits = str(int(value))
+            j += 1
+            if j < len(toks) and value >= 20 and value % 10 == 0 and data.cardinals.get(toks[j].word, 10) < 10:
+                digits = str(int(value + data.cardinals[toks[j].word]))
+                j += 1
+            break
+        if value != value.to_integral_value():
+            break
+        digits += str(int(value))
+        j += 1
+    return digits, j - i
+
+
 def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
     """Parse the longest number-word sequence starting at ``start``.
 
     A group (< 1000) adds words of falling level: hundreds, then tens or teens, then
     units ("two hundred fifty six"); a scale closes the group ("... thousand"), and
     scales must fall too. A word that breaks the order ends the number ("one two").
+    Fractions: "two thirds" divides what precedes; "and a half" / "and three quarters"
+    adds to it (times the last scale after one: "a million and a half"); "point" starts
+    decimal digits ("two point five").
     """
     toks = list(_tokens(view, start, data))
     if not toks:
         return None
     w = data.words
-    if toks[0].word in data.vague:
+    if toks[0].word in data.vague and toks[0].word not in data.vague_article:
         return _parse_vague(toks, data)
+    if len(toks) > 1 and toks[0].word in w["article"] and toks[1].word in data.vague_article:
+        num = _parse_vague(toks[1:], data)  # "a few", "a couple"
+        num.start = toks[0].start
+        return num
     sign, i = (-1, 1) if toks[0].word in w["minus"] else (1, 0)
     total = Decimal(0)
     group: Decimal | None = None
-    group_level = 9  # level of the last word added to the group
+    group_level = 9  # level of the last word added to the group; -1: a fraction, closed
     last_scale = 10**30
     after_scale = False
     end: int | None = None
+    points = w.get("point", frozenset())
     while i < len(toks):
         tok, word = toks[i], toks[i].word
         if i > 0 and ("," in tok.gap and not after_scale or tok.gap.count("\n") > 1):
             break
-        if word in w["and"] and end is not None and i + 1 < len(toks):
-            nxt = toks[i + 1].word
-            if nxt in w["article"] and i + 2 < len(toks) and toks[i + 2].word in w["half"]:
-                if group is None:  # "a million and a half"
-                    total += Decimal(last_scale) / 2
-                else:  # "two and a half (million)"
-                    group += Decimal("0.5")
-                end, group_level = toks[i + 2].end, -1
-                i += 3
+        if end is None and word in w["article"]:
+            # "a hundred", "a third", "a half"
+            frac = _fraction_after(toks, i, data)
+            if frac is not None:
+                group, group_level = frac[0], -1
+                end = toks[i + frac[1] - 1].end
+                i += frac[1]
                 continue
+            nxt = toks[i + 1].word if i + 1 < len(toks) else ""
+            if nxt in data.scales or nxt in w["half"]:
+                i += 1
+                continue
+            break
+        if word in w["and"] and end is not None and i + 1 < len(toks):
+            frac = _fraction_after(toks, i + 1, data)
+            if frac is None and toks[i + 1].word in w["article"] and i + 2 < len(toks) and toks[i + 2].word in w["half"]:
+                frac = (Decimal("0.5"), 2)
+            if frac is not None and group_level >= 0:
+                if group is None:  # "a million and a half"
+                    total += frac[0] * last_scale
+                else:  # "two and a half (million)", "one hundred and three quarters"
+                    group += frac[0]
+                end, group_level = toks[i + frac[1]].end, -1
+                i += 1 + frac[1]
+                continue
+            nxt = toks[i + 1].word
             if nxt in data.cardinals and (group is None or group_level >= 3):
                 i += 1  # "a hundred and two", "a million and one"
                 continue
             break
+        if word in points and end is not None and group_level >= 0:
+            digits, used = _decimals(toks, i + 1, data)
+            if not digits:
+                break
+            group = (group if group is not None else Decimal(0)) + Decimal("0." + digits)
+            group_level = -1
+            end = toks[i + used].end
+            i += 1 + used
+            continue
         if word in data.cardinals:
             value = data.cardinals[word]
             level = _level(value) if value == value.to_integral_value() else 0
@@ -322,28 +414,35 @@ def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
                 break
         elif word in data.scales:
             factor = data.scales[word]
-            if factor in (100, 12):  # hundred, dozen: multiply the group
-                if group_level == -1 or (group is not None and group_level >= 3):
+            if factor < 1000:  # hundred, dozen: multiply the group
+                if group is not None and group_level >= 3 and factor == 100:
                     break
                 group = (group if group is not None else Decimal(1)) * factor
                 group_level = 3 if factor == 100 else 2
             else:
-                if factor >= last_scale:
+                if factor >= last_scale and not (last_scale == 1000 and group is None):
                     break
+                if factor >= last_scale:  # "three thousand millions": a milliard
+                    total *= factor
+                    last_scale, group_level = factor, 9
+                    after_scale, end = True, tok.end
+                    i += 1
+                    continue
                 total += (group if group is not None else Decimal(1)) * factor
                 last_scale, group, group_level = factor, None, 9
-        elif word in data.fractions and group is not None and 0 <= group_level <= 1:
-            group = group / Decimal(data.fractions[word])  # "two thirds", "one-half"
-            end = tok.end
-            break
+        elif word in data.fractions and end is not None and group_level >= 0:
+            # "two thirds", "twenty fifths": divide what precedes; "twenty-fifth" is an ordinal
+            whole = total + (group if group is not None else Decimal(0))
+            if whole != 1 and word in data.ordinal_words:
+                break
+            total, group, group_level = Decimal(0), whole / Decimal(data.fractions[word]), -1
+        elif word in data.fractions and end is None and i + 1 < len(toks) and toks[i + 1].word in data.scales:
+            group, group_level = Decimal(1) / Decimal(data.fractions[word]), 0  # "quarter million"
         elif word in w["half"] and end is None:
-            # "half", "half a million"
-            group, group_level = Decimal("0.5"), -1
-            if i + 2 < len(toks) and toks[i + 1].word in w["article"]:
-                factor = data.scales.get(toks[i + 2].word)
-                if factor is not None and factor >= 1000:
-                    group, end = group * factor, toks[i + 2].end
-                    break
+            group, group_level = Decimal("0.5"), -1  # "half", "half a million"
+            if i + 2 < len(toks) and toks[i + 1].word in w["article"] and toks[i + 2].word in data.scales:
+                group, end = group * data.scales[toks[i + 2].word], toks[i + 2].end
+                break
         else:
             break
         after_scale = word in data.scales and data.scales[word] >= 1000
@@ -383,33 +482,21 @@ def _scan_words(view: str, data: NumberData) -> Iterator[Num]:
         m = data.word_re.search(view, pos)
         if m is None:
             return
-        start = m.start()
-        # "a hundred", "an eighty" : include the article when the parse starts on a scale
-        num = _parse_words(view, start, data)
+        num = _parse_words(view, m.start(), data)
         if num is None:
             pos = m.end()
             continue
-        art = _article_before(view, start, data)
-        if art is not None and m.group(0) in data.scales:
-            num.start = art
-        if art is not None and m.group(0) in data.words["half"]:
-            num.start = art
         yield num
         pos = max(num.end, m.end())
 
 
-def _article_before(view: str, start: int, data: NumberData) -> int | None:
-    for art in data.words["article"]:
-        s = start - len(art) - 1
-        if s >= 0 and view[s:start] == art + " " and (s == 0 or not view[s - 1].isalnum()):
-            return s
-    return None
+def find_numbers(view: str, lang: str, text: str | None = None) -> list[Num]:
+    """Every number mention in ``view`` (a :func:`quantities.normalize.to_view` string).
 
-
-def find_numbers(view: str, lang: str) -> list[Num]:
-    """Every number mention in ``view`` (a :func:`quantities.normalize.to_view` string)."""
+    ``text``, the original string, lets case-sensitive multipliers ("3M") be read.
+    """
     data = number_data(lang)
-    nums = list(_scan_digits(view, data))
+    nums = list(_scan_digits(view, data, text))
     words = list(_scan_words(view, data))
     if not words:
         return nums
@@ -417,5 +504,19 @@ def find_numbers(view: str, lang: str) -> list[Num]:
     for num in sorted(nums + words, key=lambda n: (n.start, -n.end)):
         if merged and num.start < merged[-1].end:
             continue  # "million" inside "1.5 million"
+        if merged and _restated(view, merged[-1], num):
+            merged[-1].end = num.end + 1  # "forty-five (45)"
+            continue
         merged.append(num)
     return merged
+
+
+def _restated(view: str, first: Num, second: Num) -> bool:
+    """ "five (5)" / "45 (forty five)": the same value restated in brackets."""
+    gap = view[first.end : second.start]
+    return (
+        gap in ("(", " (")
+        and view[second.end : second.end + 1] == ")"
+        and first.words != second.words
+        and first.value == second.value
+    )

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from quantities.candidates import Candidate, Mention, Value
@@ -43,6 +44,7 @@ class QualifierData:
     suffix_tags: dict[str, str]
     templates: tuple[_Template, ...]
     not_before_duration: frozenset[str]
+    joiner_re: re.Pattern[str]
 
 
 def _phrase(text: str, *, dash_gap: bool = False) -> str:
@@ -66,13 +68,13 @@ def qualifier_data(lang: str) -> QualifierData:
     prefix_tags = {p: tag for tag, phrases in raw["prefix"].items() for p in phrases}
     suffix_tags = {p.strip(): tag for tag, phrases in raw["suffix"].items() for p in phrases}
     prefix_re = re.compile(
-        rf"(?<![\w'])(?P<q>{'|'.join(_phrase(p) for p in sorted(prefix_tags, key=len, reverse=True))})"
+        rf"(?P<q>{'|'.join(_bounded(p) for p in sorted(prefix_tags, key=len, reverse=True))})"
         r"[ ]{0,3}\Z"
     )
     suffix_re = re.compile(
         r"(?:[ ]{0,2})(?P<q>"
         + "|".join(_phrase(p) for p in sorted(suffix_tags, key=len, reverse=True))
-        + r")(?![\w])"
+        + r")(?![\w])(?![ ]{0,3}[^\W\d_]{0,6}[ ]{0,3}[-+]?\d)"
     )
     needs = set(raw["range"].get("needs_prefix", []))
     templates = []
@@ -83,12 +85,14 @@ def qualifier_data(lang: str) -> QualifierData:
         if before.strip():
             template_prefix = re.compile(rf"(?<![\w'])(?:{_phrase(before.strip())})[ ]{{1,3}}\Z")
         inf = infix.strip()
+        lead = r"[ ]{1,3}" if infix[:1] == " " else ""
+        trail = r"[ ]{1,3}" if infix[-1:] == " " else ""
         if inf == "-":
-            infix_pat = r"[ ]{0,2}-[ ]{0,2}" if infix != "-" else "-"
+            infix_pat = r"[ ]{0,2}-[ ]{0,2}" if lead or trail else "-"
         elif inf.startswith("-"):
             infix_pat = r"-[ ]{1,3}" + _phrase(inf[1:].strip()) + r"[ ]{1,3}"
         else:
-            infix_pat = r"[ ]{1,3}" + _phrase(inf) + r"[ ]{1,3}"
+            infix_pat = lead + _phrase(inf) + trail
         templates.append(
             _Template(template, template_prefix, re.compile(infix_pat), template in needs)
         )
@@ -99,7 +103,16 @@ def qualifier_data(lang: str) -> QualifierData:
         suffix_tags=suffix_tags,
         templates=tuple(templates),
         not_before_duration=frozenset(raw.get("ambiguous", {}).get("before_duration", [])),
+        joiner_re=re.compile(
+            r"[ ]{0,3}(?:" + "|".join(_phrase(j) for j in sorted(raw["range"]["bound_joiners"], key=len, reverse=True)) + r")[ ]{1,3}"
+        ),
     )
+
+
+def _bounded(phrase: str) -> str:
+    """A prefix phrase; word-initial phrases may not start inside a word ("x>10" is fine)."""
+    body = _phrase(phrase)
+    return rf"(?<![\w']){body}" if phrase[:1].isalnum() else rf"(?<![<>=!]){body}"
 
 
 def _tag(table: dict[str, str], surface: str) -> str:
@@ -193,12 +206,11 @@ def _single(view: str, m: Mention, data: QualifierData) -> Candidate:
         qualifier = _tag(data.prefix_tags, pm.group("q"))
         start = pm.start()
         rules.append(f"qualifier.{qualifier}")
-    else:
-        sm = data.suffix_re.match(view, end)
-        if sm is not None:
-            qualifier = _tag(data.suffix_tags, sm.group("q"))
-            end = sm.end()
-            rules.append(f"qualifier.{qualifier}")
+    sm = data.suffix_re.match(view, end) if qualifier in ("exact", "approximately") else None
+    if sm is not None:  # "about 500 or more": the bound wins over "about"
+        qualifier = _tag(data.suffix_tags, sm.group("q"))
+        end = sm.end()
+        rules.append(f"qualifier.{qualifier}")
     if num.vague:
         cand = Candidate(
             kind=m.kind, start=start, end=end, value=value, low=num.low, high=num.high,
@@ -220,6 +232,42 @@ def _single(view: str, m: Mention, data: QualifierData) -> Candidate:
     return cand
 
 
+_LOWER = frozenset(["at_least", "more_than"])
+_UPPER = frozenset(["at_most", "less_than"])
+
+
+def _join_bounds(view: str, cands: list[Candidate], data: QualifierData) -> list[Candidate]:
+    """ "more than 10 and less than 40" -> one interval (10, 40)."""
+    out: list[Candidate] = []
+    i = 0
+    while i < len(cands):
+        a = cands[i]
+        if i + 1 < len(cands):
+            b = cands[i + 1]
+            pair = {a.qualifier, b.qualifier}
+            if (
+                len(pair & _LOWER) == 1 and len(pair & _UPPER) == 1 and a.kind == b.kind
+                and a.unit == b.unit and data.joiner_re.fullmatch(view, a.end, b.start)
+            ):
+                lo, hi = (a, b) if a.qualifier in _LOWER else (b, a)
+                closed = lo.low_inclusive and hi.high_inclusive
+                if (
+                    isinstance(lo.low, (int, Decimal)) and isinstance(hi.high, (int, Decimal))
+                    and (lo.low <= hi.high if closed else lo.low < hi.high)
+                ):
+                    out.append(Candidate(
+                        kind=a.kind, start=a.start, end=b.end, value=lo.low, low=lo.low, high=hi.high,
+                        low_inclusive=lo.low_inclusive, high_inclusive=hi.high_inclusive,
+                        qualifier="range", unit=a.unit, rules=[*a.rules, *b.rules, "range.bounds"],
+                        extra={**a.extra, "number_spans": [*a.extra["number_spans"], *b.extra["number_spans"]]},
+                    ))
+                    i += 2
+                    continue
+        out.append(a)
+        i += 1
+    return out
+
+
 def qualify(view: str, lang: str, mentions: Sequence[Mention]) -> list[Candidate]:
     """Turn mentions into candidates: ranges first, then single qualified mentions."""
     data = qualifier_data(lang)
@@ -234,4 +282,4 @@ def qualify(view: str, lang: str, mentions: Sequence[Mention]) -> list[Candidate
                 continue
         out.append(_single(view, mentions[i], data))
         i += 1
-    return out
+    return _join_bounds(view, out, data)
