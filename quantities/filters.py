@@ -31,6 +31,8 @@ class FilterData:
     time_re: re.Pattern[str]
     ordinal_re: re.Pattern[str]
     ordinal_word_re: re.Pattern[str]
+    pronouns: frozenset[str]
+    pronoun_before_re: re.Pattern[str] | None
 
 
 def _gap(phrase: str) -> str:
@@ -52,7 +54,13 @@ def filter_data(lang: str) -> FilterData:
     nd = number_data(lang)
     ordinal_re = re.compile(rf"(?:{alternation(nd.ordinal_suffixes)})(?![^\W\d_])")
     ordinal_word_re = re.compile(rf"[ -]?(?:{alternation(nd.ordinal_words)})(?![\w])")
-    return FilterData(label_re, tuple(furniture), time_re, ordinal_re, ordinal_word_re)
+    pronoun = raw.get("pronoun", {})
+    before = pronoun.get("before", [])
+    pronoun_before_re = re.compile(rf"(?<![\w'])(?:{alternation(before)})[ ]{{1,3}}\Z") if before else None
+    return FilterData(
+        label_re, tuple(furniture), time_re, ordinal_re, ordinal_word_re,
+        frozenset(pronoun.get("words", [])), pronoun_before_re,
+    )
 
 
 def _is_letter(ch: str) -> bool:
@@ -86,6 +94,9 @@ def _reason(num: Num, view: str, data: FilterData, phones: Sequence[tuple[int, i
     if num.words and data.ordinal_word_re.match(view, end):
         return "filter.ordinal", "part of an ordinal number"
     window = view[max(0, start - 30):start]
+    if num.words and data.pronoun_before_re is not None and view[start:end] in data.pronouns:
+        if data.pronoun_before_re.search(window):
+            return "filter.pronoun", "a pronoun: 'which one', 'the one'"
     if data.label_re.search(window):
         return "filter.label", "after a label word: an article, number or line"
     for before_re, after_re, template in data.furniture:

@@ -102,7 +102,7 @@ def _build_digits_re(decimal: frozenset[str], group: frozenset[str]) -> re.Patte
         rf"|(?P<sign>(?<![\w.,\-])-(?=\d))?"
         rf"(?P<int>{body})"
         rf"(?:{dec}(?P<frac>\d++))?"
-        rf"(?:(?:e|\s?[×x]\s?10\^?)(?P<exp>[-+]?\d{{1,3}})(?![\w.]))?"
+        rf"(?:(?:e|\s?[×x]\s?10\^?)(?P<exp>[-+]?\d{{1,3}})(?![\w.])|\^(?P<pow>[-+]?\d{{1,2}})(?![\w.]))?"
         rf"(?:(?:[ ]{{1,2}}(?=\d{{1,2}}/\d)|(?<=\d))(?P<num>\d{{1,3}})/(?P<den>\d{{1,3}})(?![\d/]))?"
         rf"(?P<vulgar>[{_VULGAR}])?"
         rf"|(?P<lone>[{_VULGAR}])"
@@ -145,9 +145,12 @@ def number_data(lang: str) -> NumberData:
     # "a hundred", "a third", "a half": the article is part of the number
     vocab |= {f"{a} {w}" for a in words["article"] for w in (*scales, *fractions, *words["half"])}
     vocab |= {f"{a} {w}" for a in words["article"] for w in vague_article}
-    word_re = re.compile(rf"(?<![\w'])(?:{alternation(vocab)})(?![\w'])")
+    word_re = re.compile(
+        rf"(?<![\w'])(?:{alternation(vocab)})(?![\w'])"
+        rf"|(?<![\d.,])\d{{1,3}}(?=[ ]{{1,2}}(?:{alternation(s for s in scales if scales[s] >= 100)})(?![\w']))"
+    )
     token_re = re.compile(r"(?P<gap>[ ]{1,3}|[ ]?-[ ]?|,[ ]{1,2}|[ ]{0,2}\n[ ]{0,2})?"
-                          r"(?P<tok>[^\W\d_]++(?:'[^\W\d_]++)*+|&)")
+                          r"(?P<tok>[^\W\d_]++(?:'[^\W\d_]++)*+|&|\d{1,3}(?!\d|[.,]\d))")
     mult_words = alternation(multipliers)
     att = alternation(attached)
     money = alternation(attached_money)
@@ -204,6 +207,11 @@ def _digit_value(m: re.Match[str]) -> Decimal | None:
         if abs(e) > _MAX_EXPONENT:
             return None
         value = value.scaleb(e)
+    if m.group("pow") is not None:
+        power = int(m.group("pow"))
+        if value == 0 and power < 0:
+            return None
+        value = value**power  # "1.1^23", "2.5^-1"
     if m.group("den"):
         den = int(m.group("den"))
         if den == 0:
@@ -235,10 +243,15 @@ def _scan_digits(view: str, data: NumberData, text: str | None) -> Iterator[Num]
         if sm is not None and not m.group("sign"):
             value, start = -value, sm.start()  # "minus 5", "negative 1200000"
         mm = data.multiplier_re.match(view, end)
-        case = text[end] if text is not None and end < len(text) else ""
-        if case in data.case_multipliers and (m.group("int") or m.group("dot")) and (end + 1 == len(text or "") or not (text or "")[end + 1].isalnum()):
-            value *= data.case_multipliers[case]  # "3M", ".0012G"
-            end, rule, plain, factor = end + 1, "number.digits_multiplier", False, data.case_multipliers[case]
+        gap = 1 if text is not None and text[end : end + 1] == " " else 0
+        case = text[end + gap] if text is not None and end + gap < len(text) else ""
+        if (
+            text is not None and case in data.case_multipliers and (m.group("int") or m.group("dot"))
+            and not text[end + gap + 1 : end + gap + 2].isalnum()
+        ):
+            factor = data.case_multipliers[case]  # "3M", ".0012G", "1,674.5 G"
+            value *= factor
+            end, rule, plain = end + gap + 1, "number.digits_multiplier", False
         elif mm and m.group("int") and not m.group("den"):
             if mm.group("word"):
                 factor = data.multipliers[mm.group("word")]
@@ -270,19 +283,33 @@ class _Tok:
     gap: str
 
 
-def _tokens(view: str, pos: int, data: NumberData, limit: int = 40) -> Iterator[_Tok]:
-    first = True
-    n = 0
-    while n < limit:
-        m = data.token_re.match(view, pos)
-        if m is None or (first and m.group("gap")):
-            return
-        if not first and not m.group("gap"):
-            return
-        yield _Tok(m.group("tok"), m.start("tok"), m.end("tok"), m.group("gap") or "")
-        pos = m.end()
-        first = False
-        n += 1
+class _Tokens:
+    """The words (and small digit runs) after a position, read lazily as the parser asks."""
+
+    __slots__ = ("_data", "_done", "_pos", "_view", "items")
+
+    def __init__(self, view: str, pos: int, data: NumberData) -> None:
+        self._view, self._pos, self._data = view, pos, data
+        self._done = False
+        self.items: list[_Tok] = []
+
+    def has(self, i: int) -> bool:
+        while len(self.items) <= i and not self._done and len(self.items) < 40:
+            m = self._data.token_re.match(self._view, self._pos)
+            first = not self.items
+            if m is None or (first and m.group("gap")) or (not first and not m.group("gap")):
+                self._done = True
+                break
+            self.items.append(_Tok(m.group("tok"), m.start("tok"), m.end("tok"), m.group("gap") or ""))
+            self._pos = m.end()
+        return i < len(self.items)
+
+    def __getitem__(self, i: int) -> _Tok:
+        self.has(i)
+        return self.items[i]
+
+    def word(self, i: int) -> str:
+        return self.items[i].word if self.has(i) else ""
 
 
 def _level(value: Decimal) -> int:
@@ -296,40 +323,56 @@ def _level(value: Decimal) -> int:
     return 3
 
 
-def _fraction_after(toks: list[_Tok], i: int, data: NumberData) -> tuple[Decimal, int] | None:
-    """ "a half", "a quarter", "three fifths" at ``toks[i]``: (value, tokens used)."""
-    if i + 1 >= len(toks) or toks[i + 1].word not in data.fractions:
+def _numerator(toks: _Tokens, i: int, data: NumberData) -> tuple[Decimal, int] | None:
+    """A small number at ``toks[i]``: "three", "fifty-four"; (value, tokens used)."""
+    value = data.cardinals.get(toks.word(i))
+    if value is None:
         return None
-    den = Decimal(data.fractions[toks[i + 1].word])
-    head = toks[i].word
-    if head in data.words["article"]:
-        return Decimal(1) / den, 2
-    numerator = data.cardinals.get(head)
-    if numerator is not None and numerator < 10:
-        return numerator / den, 2
-    return None
+    if 20 <= value < 100 and value % 10 == 0:
+        unit = data.cardinals.get(toks.word(i + 1))
+        if unit is not None and 0 < unit < 10:
+            return value + unit, 2
+    return (value, 1) if value < 100 else None
 
 
-def _decimals(toks: list[_Tok], i: int, data: NumberData) -> tuple[str, int]:
+def _fraction_after(toks: _Tokens, i: int, data: NumberData) -> tuple[Decimal, int] | None:
+    """ "a half", "a quarter", "three fifths", "fifty-four hundredths" at ``toks[i]``."""
+    if toks.word(i) in data.words["article"]:
+        den = data.fractions.get(toks.word(i + 1))
+        return (Decimal(1) / Decimal(den), 2) if den else None
+    head = _numerator(toks, i, data)
+    if head is None:
+        return None
+    den = data.fractions.get(toks.word(i + head[1]))
+    if not den or (head[0] != 1 and toks.word(i + head[1]) in data.ordinal_words):
+        return None
+    return head[0] / Decimal(den), head[1] + 1
+
+
+def _decimals(toks: _Tokens, i: int, data: NumberData) -> tuple[str, int]:
     """Digits after "point": "zero three" -> "03", "seventy-one" -> "71"; (digits, tokens)."""
     digits = ""
     j = i
-    while j < len(toks) and toks[j].word in data.cardinals:
-        value = data.cardinals[toks[j].word]
+    while toks.word(j) in data.cardinals:
+        value = data.cardinals[toks.word(j)]
         if value >= 10:
-            if digits:
-                break
-            digits = str(int(value))
-            j += 1
-            if j < len(toks) and value >= 20 and value % 10 == 0 and data.cardinals.get(toks[j].word, 10) < 10:
-                digits = str(int(value + data.cardinals[toks[j].word]))
-                j += 1
+            if not digits:
+                head = _numerator(toks, j, data)
+                if head is not None:
+                    digits, j = str(int(head[0])), j + head[1]
             break
         if value != value.to_integral_value():
             break
         digits += str(int(value))
         j += 1
     return digits, j - i
+
+
+def _digit_level(value: Decimal) -> int:
+    """Level of a digit token inside words: "3 hundred and 21" (21 is complete: 0)."""
+    if value < 20 or value % 100 == 0:
+        return _level(value)
+    return 2 if value < 100 and value % 10 == 0 else 0
 
 
 def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
@@ -340,19 +383,19 @@ def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
     scales must fall too. A word that breaks the order ends the number ("one two").
     Fractions: "two thirds" divides what precedes; "and a half" / "and three quarters"
     adds to it (times the last scale after one: "a million and a half"); "point" starts
-    decimal digits ("two point five").
+    decimal digits ("two point five"). Small digit runs may stand for words before a
+    scale ("4 thousand 3 hundred and 21").
     """
-    toks = list(_tokens(view, start, data))
-    if not toks:
+    toks = _Tokens(view, start, data)
+    if not toks.has(0):
         return None
     w = data.words
-    if toks[0].word in data.vague and toks[0].word not in data.vague_article:
-        return _parse_vague(toks, data)
-    if len(toks) > 1 and toks[0].word in w["article"] and toks[1].word in data.vague_article:
-        num = _parse_vague(toks[1:], data)  # "a few", "a couple"
-        num.start = toks[0].start
-        return num
-    sign, i = (-1, 1) if toks[0].word in w["minus"] else (1, 0)
+    first = toks.word(0)
+    if first in data.vague and first not in data.vague_article:
+        return _parse_vague(toks, 0, data)
+    if first in w["article"] and toks.word(1) in data.vague_article:
+        return _parse_vague(toks, 1, data)  # "a few", "a couple"
+    sign, i = (-1, 1) if first in w["minus"] else (1, 0)
     total = Decimal(0)
     group: Decimal | None = None
     group_level = 9  # level of the last word added to the group; -1: a fraction, closed
@@ -360,37 +403,40 @@ def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
     after_scale = False
     end: int | None = None
     points = w.get("point", frozenset())
-    while i < len(toks):
+    while toks.has(i):
         tok, word = toks[i], toks[i].word
         if i > 0 and ("," in tok.gap and not after_scale or tok.gap.count("\n") > 1):
             break
         if end is None and word in w["article"]:
-            # "a hundred", "a third", "a half"
-            frac = _fraction_after(toks, i, data)
+            frac = _fraction_after(toks, i, data)  # "a third", "a quarter"
             if frac is not None:
                 group, group_level = frac[0], -1
                 end = toks[i + frac[1] - 1].end
                 i += frac[1]
                 continue
-            nxt = toks[i + 1].word if i + 1 < len(toks) else ""
-            if nxt in data.scales or nxt in w["half"]:
-                i += 1
+            if toks.word(i + 1) in data.scales or toks.word(i + 1) in w["half"]:
+                i += 1  # "a hundred", "a half"
                 continue
             break
-        if word in w["and"] and end is not None and i + 1 < len(toks):
+        if word in w["and"] and end is not None and toks.has(i + 1):
             frac = _fraction_after(toks, i + 1, data)
-            if frac is None and toks[i + 1].word in w["article"] and i + 2 < len(toks) and toks[i + 2].word in w["half"]:
+            if frac is None and toks.word(i + 1) in w["article"] and toks.word(i + 2) in w["half"]:
                 frac = (Decimal("0.5"), 2)
             if frac is not None and group_level >= 0:
-                if group is None:  # "a million and a half"
+                used = 1 + frac[1]
+                scale = data.scales.get(toks.word(i + used), 0)
+                if group is None and 1000 <= scale < last_scale:
+                    total += frac[0] * scale  # "one billion and a half million"
+                    used += 1
+                elif group is None:  # "a million and a half"
                     total += frac[0] * last_scale
                 else:  # "two and a half (million)", "one hundred and three quarters"
                     group += frac[0]
-                end, group_level = toks[i + frac[1]].end, -1
-                i += 1 + frac[1]
+                end, group_level = toks[i + used - 1].end, -1
+                i += used
                 continue
-            nxt = toks[i + 1].word
-            if nxt in data.cardinals and (group is None or group_level >= 3):
+            nxt = toks.word(i + 1)
+            if (nxt in data.cardinals or nxt[:1].isdigit()) and (group is None or group_level >= 3):
                 i += 1  # "a hundred and two", "a million and one"
                 continue
             break
@@ -403,9 +449,15 @@ def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
             end = toks[i + used].end
             i += 1 + used
             continue
-        if word in data.cardinals:
-            value = data.cardinals[word]
-            level = _level(value) if value == value.to_integral_value() else 0
+        if word in data.cardinals or word[0].isdigit():
+            if word[0].isdigit():
+                value = Decimal(word)
+                level = _digit_level(value)
+                if end is None and not (toks.word(i + 1) in data.scales or toks.word(i + 1) in w["and"]):
+                    break  # a digit run starts a word number only before a scale
+            else:
+                value = data.cardinals[word]
+                level = _level(value) if value == value.to_integral_value() else 0
             if group is None:
                 group, group_level = value, level
             elif group_level >= 2 and level < group_level and not (group_level == 2 and level == 1):
@@ -436,12 +488,19 @@ def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
             if whole != 1 and word in data.ordinal_words:
                 break
             total, group, group_level = Decimal(0), whole / Decimal(data.fractions[word]), -1
-        elif word in data.fractions and end is None and i + 1 < len(toks) and toks[i + 1].word in data.scales:
+            if toks.word(i + 1) in w["of"] and toks.word(i + 2) in w["article"]:
+                factor = data.scales.get(toks.word(i + 3))
+                if factor:  # "two thirds of a million"
+                    group *= factor
+                    end = toks[i + 3].end
+                    i += 4
+                    continue
+        elif word in data.fractions and end is None and toks.word(i + 1) in data.scales:
             group, group_level = Decimal(1) / Decimal(data.fractions[word]), 0  # "quarter million"
         elif word in w["half"] and end is None:
             group, group_level = Decimal("0.5"), -1  # "half", "half a million"
-            if i + 2 < len(toks) and toks[i + 1].word in w["article"] and toks[i + 2].word in data.scales:
-                group, end = group * data.scales[toks[i + 2].word], toks[i + 2].end
+            if toks.word(i + 1) in w["article"] and toks.word(i + 2) in data.scales:
+                group, end = group * data.scales[toks.word(i + 2)], toks[i + 2].end
                 break
         else:
             break
@@ -454,26 +513,22 @@ def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
     return Num(toks[0].start, end, normalise_value(value * sign), "number.words", words=True)
 
 
-def _parse_vague(toks: list[_Tok], data: NumberData) -> Num | None:
-    head = data.vague[toks[0].word]
+def _parse_vague(toks: _Tokens, k: int, data: NumberData) -> Num:
+    """A vague quantity at ``toks[k]`` ("dozens", "tens of thousands", "a few")."""
+    head = data.vague[toks.word(k)]
     value, low, high = head.value, head.low, head.high
-    end = toks[0].end
-    # "tens of thousands", "hundreds of thousands", "several hundred"
-    if len(toks) >= 3 and toks[1].word in data.words["of"] and toks[2].word in data.vague:
-        inner = data.vague[toks[2].word].value
+    end = toks[k].end
+    if toks.word(k + 1) in data.words["of"] and toks.word(k + 2) in data.vague:
+        inner = data.vague[toks.word(k + 2)].value  # "tens of thousands"
         value, low, high = value * inner, (low or value) * inner, None
-        end = toks[2].end
-    elif len(toks) >= 2 and toks[1].word in data.scales and data.scales[toks[1].word] >= 100:
-        factor = data.scales[toks[1].word]
-        value = value * factor
+        end = toks[k + 2].end
+    elif data.scales.get(toks.word(k + 1), 0) >= 100:
+        factor = data.scales[toks.word(k + 1)]  # "several hundred"
+        value *= factor
         low = low * factor if low is not None else None
         high = high * factor if high is not None else None
-        end = toks[1].end
-    elif toks[0].word in data.vague and head.value >= 10 and head.high is None and len(toks) == 1:
-        pass
-    return Num(
-        toks[0].start, end, value, "number.vague", words=True, vague=True, low=low, high=high
-    )
+        end = toks[k + 1].end
+    return Num(toks[0].start, end, value, "number.vague", words=True, vague=True, low=low, high=high)
 
 
 def _scan_words(view: str, data: NumberData) -> Iterator[Num]:
