@@ -418,10 +418,21 @@ def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
                 i += 1  # "a hundred", "a half"
                 continue
             break
+        if end is not None and group_level >= 0 and f"{word} {toks.word(i + 1)}" in w["half"]:
+            # a two-word half after a number: "три з половиною", "миллион с половиной"
+            if group is None:
+                total += Decimal(last_scale) / 2
+            else:
+                group += Decimal("0.5")
+            end, group_level = toks[i + 1].end, -1
+            i += 2
+            continue
         if word in w["and"] and end is not None and toks.has(i + 1):
             frac = _fraction_after(toks, i + 1, data)
             if frac is None and toks.word(i + 1) in w["article"] and toks.word(i + 2) in w["half"]:
                 frac = (Decimal("0.5"), 2)
+            if frac is not None and group_level >= 3 and (_numerator(toks, i + 1, data) or (0, 0))[0] >= 10:
+                frac = None  # "one hundred and thirty fifths" = 130 / 5
             if frac is not None and group_level >= 0:
                 used = 1 + frac[1]
                 scale = data.scales.get(toks.word(i + used), 0)
@@ -436,7 +447,8 @@ def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
                 i += used
                 continue
             nxt = toks.word(i + 1)
-            if (nxt in data.cardinals or nxt[:1].isdigit()) and (group is None or group_level >= 3):
+            small = nxt[:1].isdigit() and 0 < int(nxt) < 100
+            if (nxt in data.cardinals or small) and (group is None or group_level >= 3):
                 i += 1  # "a hundred and two", "a million and one"
                 continue
             break
@@ -449,7 +461,12 @@ def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
             end = toks[i + used].end
             i += 1 + used
             continue
-        if word in data.cardinals or word[0].isdigit():
+        compound = (
+            end is not None and group_level in (0, 1, 2) and word in data.cardinals
+            and 20 <= data.cardinals[word] < 100 and toks.word(i + 1) in data.fractions
+            and (group == 1 or toks.word(i + 1) not in data.ordinal_words)
+        )
+        if (word in data.cardinals or word[0].isdigit()) and not compound:
             if word[0].isdigit():
                 value = Decimal(word)
                 level = _digit_level(value)
@@ -467,9 +484,13 @@ def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
         elif word in data.scales:
             factor = data.scales[word]
             if factor < 1000:  # hundred, dozen: multiply the group
-                if group is not None and group_level >= 3 and factor == 100:
-                    break
-                group = (group if group is not None else Decimal(1)) * factor
+                if group is not None and (group_level >= 3 or group >= 100) and factor == 100:
+                    break  # "3 hundred and 2 hundred" is two numbers
+                if factor == 12 and group is not None and group >= 100 and group_level < 3:
+                    hundreds = group // 100 * 100  # "three hundred and two dozens" = 324
+                    group = hundreds + (group - hundreds) * factor
+                else:
+                    group = (group if group is not None else Decimal(1)) * factor
                 group_level = 3 if factor == 100 else 2
             else:
                 if factor >= last_scale and not (last_scale == 1000 and group is None):
@@ -482,6 +503,14 @@ def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
                     continue
                 total += (group if group is not None else Decimal(1)) * factor
                 last_scale, group, group_level = factor, None, 9
+        elif compound:
+            # a compound denominator: "one twenty-fifth", "three twenty-firsts"
+            den = data.cardinals[word] + data.fractions[toks.word(i + 1)]
+            whole = total + (group if group is not None else Decimal(0))
+            total, group, group_level = Decimal(0), whole / den, -1
+            end = toks[i + 1].end
+            i += 2
+            continue
         elif word in data.fractions and end is not None and group_level >= 0:
             # "two thirds", "twenty fifths": divide what precedes; "twenty-fifth" is an ordinal
             whole = total + (group if group is not None else Decimal(0))

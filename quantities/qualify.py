@@ -45,6 +45,8 @@ class QualifierData:
     templates: tuple[_Template, ...]
     not_before_duration: frozenset[str]
     joiner_re: re.Pattern[str]
+    ratios: tuple[tuple[str, re.Pattern[str]], ...]
+    numerators: frozenset[int]
 
 
 def _phrase(text: str, *, dash_gap: bool = False) -> str:
@@ -103,6 +105,11 @@ def qualifier_data(lang: str) -> QualifierData:
         suffix_tags=suffix_tags,
         templates=tuple(templates),
         not_before_duration=frozenset(raw.get("ambiguous", {}).get("before_duration", [])),
+        ratios=tuple(
+            (t, re.compile(r"[ ]{1,3}" + _phrase(t.split("<a>")[1].split("<b>")[0].strip()) + r"[ ]{1,3}"))
+            for t in raw["ratio"]["templates"]
+        ),
+        numerators=frozenset(raw["ratio"]["numerators"]),
         joiner_re=re.compile(
             r"[ ]{0,3}(?:" + "|".join(_phrase(j) for j in sorted(raw["range"]["bound_joiners"], key=len, reverse=True)) + r")[ ]{1,3}"
         ),
@@ -179,6 +186,23 @@ def _range_at(
         )
         cand.extra["number_spans"] = [(a.num.start, a.num.end), (b.num.start, b.num.end)]
         return cand, i + 2
+    return None
+
+
+def _ratio_at(view: str, a: Mention, b: Mention, data: QualifierData) -> Candidate | None:
+    """ "one in three", "1 over 20": a proportion."""
+    if a.kind != "bare" or b.kind != "bare" or a.num.value not in data.numerators or not b.num.value:
+        return None
+    if a.num.vague or b.num.vague:
+        return None
+    for name, infix in data.ratios:
+        if infix.fullmatch(view, a.end, b.start):
+            value = Decimal(a.num.value) / Decimal(b.num.value)
+            return Candidate(
+                kind="number", start=a.start, end=b.end, value=value, low=value, high=value,
+                rules=[a.num.rule, b.num.rule, f"ratio.{name}"],
+                extra={"number_spans": [(a.num.start, a.num.end), (b.num.start, b.num.end)]},
+            )
     return None
 
 
@@ -275,6 +299,11 @@ def qualify(view: str, lang: str, mentions: Sequence[Mention]) -> list[Candidate
     i = 0
     while i < len(mentions):
         if i + 1 < len(mentions):
+            ratio = _ratio_at(view, mentions[i], mentions[i + 1], data)
+            if ratio is not None:
+                out.append(ratio)
+                i += 2
+                continue
             found = _range_at(view, mentions, i, data)
             if found is not None:
                 out.append(found[0])
