@@ -102,7 +102,7 @@ def analyze(
     if len(text) > opts.max_chars:
         reason = f"text has {len(text)} characters, more than max_chars={opts.max_chars}"
         too_long = Rejection(start=0, end=0, text="", rule="limits.max_chars", reason=reason)
-        return Extraction(lang=lang, reference_date=ref_iso, facts=[], rejected=[too_long])  # type: ignore[arg-type]
+        return Extraction(lang=lang, reference_date=ref_iso, facts=[], rejected=[too_long])
 
     view = to_view(text)
     date_cands, rejected = find_dates(text, view, lang, reference)
@@ -137,7 +137,7 @@ def analyze(
                 cand.rules.append("number.year_like")
         candidates.append(cand)
     facts, rejections = resolve(text, lang, candidates, rejected, opts, reference)
-    return Extraction(lang=lang, reference_date=ref_iso, facts=facts, rejected=rejections)  # type: ignore[arg-type]
+    return Extraction(lang=lang, reference_date=ref_iso, facts=facts, rejected=rejections)
 
 
 def extract(

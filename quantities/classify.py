@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from quantities.candidates import Candidate
 from quantities.lang import load
@@ -22,7 +22,10 @@ from quantities.numbers import alternation
 
 __all__ = ["CueData", "classify", "cue_data"]
 
-_TOKEN = re.compile(r"(?P<gap>[ ]{1,3}|[ ]?,[ ]{1,2}|[ ]?-[ ]?|[ ]{0,2}\n[ ]{0,2})(?P<tok>[^\W\d_]++(?:['.\-][^\W\d_]++)*+)")
+_TOKEN = re.compile(
+    r"(?P<gap>[ ]{1,3}|[ ]?,[ ]{1,2}|[ ]?-[ ]?|[ ]{0,2}\n[ ]{0,2})"
+    r"(?P<tok>[^\W\d_]++(?:['.\-][^\W\d_]++)*+)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +56,7 @@ def _index(phrases: dict[tuple[str, ...], str]) -> dict[str, list[tuple[str, ...
     return index
 
 
-@lru_cache(maxsize=None)
+@cache
 def cue_data(lang: str) -> CueData:
     raw = load(lang, "cues")
     kinds = {tuple(p.split()): kind for kind, phrases in raw["kinds"].items() for p in phrases}
@@ -223,16 +226,14 @@ def classify(text: str, view: str, lang: str, cand: Candidate) -> None:
         cand.extra["counted"] = text[toks[first].start : toks[end - 1].end]
         cand.kind = kind or "count"
         cand.rules.append(f"count.{kind}" if kind else "count.noun")
-        if kind == "people" and view[toks[first].start : toks[end - 1].end] in data.generic_people:
-            if _personnel_context(view, cand.start, data):
-                cand.kind = kind = "personnel"
-                cand.rules.append("count.personnel_context")
+        noun = view[toks[first].start : toks[end - 1].end]
+        if kind == "people" and noun in data.generic_people and _personnel_context(view, cand.start, data):
+            cand.kind = kind = "personnel"
+            cand.rules.append("count.personnel_context")
     else:
         cand.kind = "number"
-    if end > first:
-        outcome = _outcome_after(toks, end, data)
-    else:  # "4,350 were injured", "two of them were beheaded", "17 dead"
-        outcome = _outcome_after(toks, 0, data)
+    # without a noun: "4,350 were injured", "two of them were beheaded", "17 dead"
+    outcome = _outcome_after(toks, end if end > first else 0, data)
     if outcome is not None:
         rule = "casualty.after"
     else:

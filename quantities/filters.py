@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from quantities.candidates import Num, Rejected
 from quantities.lang import load
 from quantities.numbers import alternation, number_data
 
-__all__ = ["FilterData", "filter_data", "split_numbers", "glued_identifier"]
+__all__ = ["FilterData", "filter_data", "glued_identifier", "split_numbers"]
 
 _PHONE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[ -]?)?(?:\(\d{2,5}\)[ ]?)?\d{2,4}(?:[ -]\d{2,4}){1,4}(?![\w])"
@@ -39,7 +39,7 @@ def _gap(phrase: str) -> str:
     return r"\s{1,3}".join(re.escape(part) for part in phrase.split())
 
 
-@lru_cache(maxsize=None)
+@cache
 def filter_data(lang: str) -> FilterData:
     raw = load(lang, "filters")
     labels = raw["preceding"]["labels"]
@@ -85,7 +85,9 @@ def glued_identifier(view: str, start: int) -> bool:
     return False
 
 
-def _reason(num: Num, view: str, data: FilterData, phones: Sequence[tuple[int, int]]) -> tuple[str, str] | None:
+def _reason(
+    num: Num, view: str, data: FilterData, phones: Sequence[tuple[int, int]]
+) -> tuple[str, str] | None:
     start, end = num.start, num.end
     if not num.words and glued_identifier(view, start):
         return "filter.identifier", "glued to letters: a model, code or designation"
@@ -94,9 +96,10 @@ def _reason(num: Num, view: str, data: FilterData, phones: Sequence[tuple[int, i
     if num.words and data.ordinal_word_re.match(view, end):
         return "filter.ordinal", "part of an ordinal number"
     window = view[max(0, start - 30):start]
-    if num.words and data.pronoun_before_re is not None and view[start:end] in data.pronouns:
-        if data.pronoun_before_re.search(window):
-            return "filter.pronoun", "a pronoun: 'which one', 'the one'"
+    pronoun_re = data.pronoun_before_re
+    pronoun = num.words and view[start:end] in data.pronouns
+    if pronoun and pronoun_re is not None and pronoun_re.search(window):
+        return "filter.pronoun", "a pronoun: 'which one', 'the one'"
     if data.label_re.search(window):
         return "filter.label", "after a label word: an article, number or line"
     for before_re, after_re, template in data.furniture:
@@ -109,11 +112,9 @@ def _reason(num: Num, view: str, data: FilterData, phones: Sequence[tuple[int, i
             return "filter.time", "a time of day"
         if start >= 3 and view[start - 1] == ":" and view[start - 3 : start - 1].strip().isdigit():
             return "filter.time", "a time of day"
-        if _TIME.fullmatch(view, start, end) or (
-            isinstance(num.value, int) and 0 <= num.value <= 24 and data.time_re.match(view, end)
-        ):
-            if data.time_re.match(view, end) or view[start:end].count(":"):
-                return "filter.time", "a time of day"
+        small = isinstance(num.value, int) and 0 <= num.value <= 24
+        if (small or _TIME.fullmatch(view, start, end)) and data.time_re.match(view, end):
+            return "filter.time", "a time of day"
         if _dotted(view, start, end):
             return "filter.dotted", "part of a dotted code, version or address"
     for p_start, p_end in phones:

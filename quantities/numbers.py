@@ -14,23 +14,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from quantities.candidates import Num, Value
 from quantities.errors import DataError
 from quantities.lang import load
 
-__all__ = ["NumberData", "find_numbers", "number_data", "alternation", "normalise_value"]
+__all__ = ["NumberData", "alternation", "find_numbers", "normalise_value", "number_data"]
 
 _VULGAR = "".join(chr(c) for c in range(0x2150, 0x215F)) + "\u00bc\u00bd\u00be"
 _MAX_EXPONENT = 30  # "1e999999" must not build a huge Decimal
 
 
-def alternation(words: Iterator[str] | list[str] | set[str] | frozenset[str]) -> str:
+def alternation(words: Iterable[str]) -> str:
     """A regex alternation of ``words``: escaped, longest first, spaces matching any gap."""
     items = sorted(set(words), key=lambda w: (-len(w), w))
     return "|".join(re.escape(w).replace(r"\ ", r"[ ]{1,3}") for w in items)
@@ -109,7 +109,7 @@ def _build_digits_re(decimal: frozenset[str], group: frozenset[str]) -> re.Patte
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def number_data(lang: str) -> NumberData:
     """Load and validate ``numbers.toml`` for ``lang`` and compile its patterns (cached)."""
     raw = load(lang, "numbers")
@@ -145,9 +145,10 @@ def number_data(lang: str) -> NumberData:
     # "a hundred", "a third", "a half": the article is part of the number
     vocab |= {f"{a} {w}" for a in words["article"] for w in (*scales, *fractions, *words["half"])}
     vocab |= {f"{a} {w}" for a in words["article"] for w in vague_article}
+    big = alternation(s for s in scales if scales[s] >= 100)
     word_re = re.compile(
         rf"(?<![\w'])(?:{alternation(vocab)})(?![\w'])"
-        rf"|(?<![\d.,])\d{{1,3}}(?=[ ]{{1,2}}(?:{alternation(s for s in scales if scales[s] >= 100)})(?![\w']))"
+        rf"|(?<![\d.,])\d{{1,3}}(?=[ ]{{1,2}}(?:{big})(?![\w']))"
     )
     token_re = re.compile(r"(?P<gap>[ ]{1,3}|[ ]?-[ ]?|,[ ]{1,2}|[ ]{0,2}\n[ ]{0,2})?"
                           r"(?P<tok>[^\W\d_]++(?:'[^\W\d_]++)*+|&|\d{1,3}(?!\d|[.,]\d))")
@@ -405,7 +406,7 @@ def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
     points = w.get("point", frozenset())
     while toks.has(i):
         tok, word = toks[i], toks[i].word
-        if i > 0 and ("," in tok.gap and not after_scale or tok.gap.count("\n") > 1):
+        if i > 0 and (("," in tok.gap and not after_scale) or tok.gap.count("\n") > 1):
             break
         if end is None and word in w["article"]:
             frac = _fraction_after(toks, i, data)  # "a third", "a quarter"
@@ -518,9 +519,9 @@ def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
                 break
             total, group, group_level = Decimal(0), whole / Decimal(data.fractions[word]), -1
             if toks.word(i + 1) in w["of"] and toks.word(i + 2) in w["article"]:
-                factor = data.scales.get(toks.word(i + 3))
-                if factor:  # "two thirds of a million"
-                    group *= factor
+                of_scale = data.scales.get(toks.word(i + 3), 0)
+                if of_scale:  # "two thirds of a million"
+                    group *= of_scale
                     end = toks[i + 3].end
                     i += 4
                     continue
@@ -551,12 +552,17 @@ def _parse_vague(toks: _Tokens, k: int, data: NumberData) -> Num:
         inner = data.vague[toks.word(k + 2)].value  # "tens of thousands"
         value, low, high = value * inner, (low or value) * inner, None
         end = toks[k + 2].end
-    elif data.scales.get(toks.word(k + 1), 0) >= 100:
-        factor = data.scales[toks.word(k + 1)]  # "several hundred"
-        value *= factor
-        low = low * factor if low is not None else None
-        high = high * factor if high is not None else None
-        end = toks[k + 1].end
+    else:  # "several hundred", "кілька десятків", "несколько сотен тысяч": rising scales
+        j, last = k + 1, 0
+        while data.scales.get(toks.word(j), 0) >= 10 and data.scales[toks.word(j)] > last and not (
+            set(toks[j].gap) & {",", "\n"}
+        ):
+            factor = last = data.scales[toks.word(j)]
+            value *= factor
+            low = low * factor if low is not None else None
+            high = high * factor if high is not None else None
+            end = toks[j].end
+            j += 1
     return Num(toks[0].start, end, value, "number.vague", words=True, vague=True, low=low, high=high)
 
 

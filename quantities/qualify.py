@@ -19,11 +19,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 
 from quantities.candidates import Candidate, Mention, Value
 from quantities.lang import load
-from quantities.numbers import alternation
 
 __all__ = ["QualifierData", "qualifier_data", "qualify"]
 
@@ -64,7 +63,7 @@ def _phrase(text: str, *, dash_gap: bool = False) -> str:
     return body
 
 
-@lru_cache(maxsize=None)
+@cache
 def qualifier_data(lang: str) -> QualifierData:
     raw = load(lang, "qualifiers")
     prefix_tags = {p: tag for tag, phrases in raw["prefix"].items() for p in phrases}
@@ -111,7 +110,9 @@ def qualifier_data(lang: str) -> QualifierData:
         ),
         numerators=frozenset(raw["ratio"]["numerators"]),
         joiner_re=re.compile(
-            r"[ ]{0,3}(?:" + "|".join(_phrase(j) for j in sorted(raw["range"]["bound_joiners"], key=len, reverse=True)) + r")[ ]{1,3}"
+            r"[ ]{0,3}(?:"
+            + "|".join(_phrase(j) for j in sorted(raw["range"]["bound_joiners"], key=len, reverse=True))
+            + r")[ ]{1,3}"
         ),
     )
 
@@ -256,6 +257,12 @@ def _single(view: str, m: Mention, data: QualifierData) -> Candidate:
     return cand
 
 
+def spans(c: Candidate) -> list[tuple[int, int]]:
+    """The spans of the numbers inside a candidate."""
+    found: list[tuple[int, int]] = c.extra.get("number_spans", [])
+    return found
+
+
 _LOWER = frozenset(["at_least", "more_than"])
 _UPPER = frozenset(["at_most", "less_than"])
 
@@ -283,7 +290,7 @@ def _join_bounds(view: str, cands: list[Candidate], data: QualifierData) -> list
                         kind=a.kind, start=a.start, end=b.end, value=lo.low, low=lo.low, high=hi.high,
                         low_inclusive=lo.low_inclusive, high_inclusive=hi.high_inclusive,
                         qualifier="range", unit=a.unit, rules=[*a.rules, *b.rules, "range.bounds"],
-                        extra={**a.extra, "number_spans": [*a.extra["number_spans"], *b.extra["number_spans"]]},
+                        extra={**a.extra, "number_spans": [*spans(a), *spans(b)]},
                     ))
                     i += 2
                     continue
