@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from quantities.candidates import Candidate, Mention, Num, Rejected
+from quantities.candidates import Candidate, Mention, Rejected
 from quantities.classify import classify
 from quantities.dates import find_dates
 from quantities.errors import UnknownLanguageError
@@ -52,10 +52,6 @@ def parse_reference_date(value: date | str | None) -> date | None:
         except ValueError:
             raise ValueError(f"reference_date must be an ISO date YYYY-MM-DD, got {value!r}") from None
     raise TypeError(f"reference_date must be a date or an ISO string, not {type(value).__name__}")
-
-
-def _inside(num: Num, spans: list[tuple[int, int]]) -> bool:
-    return any(s < num.end and num.start < e for s, e in spans)
 
 
 def _whole(c: Candidate) -> bool:
@@ -106,15 +102,11 @@ def analyze(
 
     view = to_view(text)
     date_cands, rejected = find_dates(text, view, lang, reference)
-    date_spans = [(c.start, c.end) for c in date_cands]
+    for cand in date_cands:
+        cand.priority = 1  # a date wins over a number of the same span ("in 2014")
     nums, filtered = split_numbers(view, lang, find_numbers(view, lang, text))
     rejected = [*rejected, *filtered]
-    free: list[Num] = []
-    for num in nums:
-        if _inside(num, date_spans):
-            continue  # the day or year of a date
-        free.append(num)
-    mentions = attach(text, view, lang, free)
+    mentions = attach(text, view, lang, nums)
     kept: list[Mention] = []
     for m in mentions:
         if m.kind == "bare" and m.end < len(view) and view[m.end].isalpha() and not m.num.words:

@@ -7,6 +7,7 @@ candidate that loses or fails validation becomes a :class:`Rejection` with its r
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -30,6 +31,29 @@ def _rank_key(c: Candidate) -> tuple[int, int, int]:
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
+
+
+def _first_overlap(
+    spans: list[tuple[int, int, int]], chosen: list[Candidate], start: int, end: int
+) -> Candidate | None:
+    """The earliest chosen candidate overlapping ``[start, end)``, in O(log n + overlaps).
+
+    The chosen spans never overlap one another, so sorted by position their ends rise
+    too: the ones overlapping a span are a run just before the first span starting at
+    or after its end.
+
+    >>> spans = [(0, 2, 1), (4, 8, 0)]
+    >>> chosen = [Candidate("count", 4, 8, 1), Candidate("count", 0, 2, 1)]
+    >>> _first_overlap(spans, chosen, 1, 5).start, _first_overlap(spans, chosen, 2, 4)
+    (4, None)
+    """
+    i = bisect_left(spans, (end,)) - 1
+    first = -1
+    while i >= 0 and spans[i][1] > start:
+        if first < 0 or spans[i][2] < first:
+            first = spans[i][2]
+        i -= 1
+    return chosen[first] if first >= 0 else None
 
 
 def _plausible(c: Candidate, options: Options, reference: date | None) -> str | None:
@@ -117,13 +141,22 @@ def resolve(
         Rejection(start=r.start, end=r.end, text=text[r.start : r.end], rule=r.rule, reason=r.reason)
         for r in rejected
     ]
+    plausible: list[Candidate] = []
+    for cand in candidates:  # validate first: an implausible reading must not hide another
+        why = _plausible(cand, options, reference)
+        if why is None:
+            plausible.append(cand)
+        else:
+            rejections.append(_reject(text, cand, why))
     chosen: list[Candidate] = []
-    for cand in sorted(candidates, key=_rank_key):
-        span = (cand.start, cand.end)
-        winner = next((c for c in chosen if _overlaps(span, (c.start, c.end))), None)
+    spans: list[tuple[int, int, int]] = []  # (start, end, rank) of the chosen, by position
+    for cand in sorted(plausible, key=_rank_key):
+        winner = _first_overlap(spans, chosen, cand.start, cand.end)
         if winner is not None:
-            rejections.append(_reject(text, cand, f"overlaps a {winner.kind} fact {text[winner.start:winner.end]!r}"))
+            shown = text[winner.start : winner.end]
+            rejections.append(_reject(text, cand, f"overlaps a {winner.kind} fact {shown!r}"))
             continue
+        insort(spans, (cand.start, cand.end, len(chosen)))
         chosen.append(cand)
     facts: list[Any] = []
     for cand in sorted(chosen, key=lambda c: (c.start, c.end)):
@@ -131,10 +164,6 @@ def resolve(
             rejections.append(_reject(text, cand, "a bare number: nothing counted or measured"))
             continue
         if options.kinds is not None and cand.kind not in options.kinds:
-            continue
-        why = _plausible(cand, options, reference)
-        if why is not None:
-            rejections.append(_reject(text, cand, why))
             continue
         try:
             facts.append(_FACT.validate_python(_payload(cand, text, lang)))

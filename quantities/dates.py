@@ -1,0 +1,1310 @@
+"""The date stage: calendar dates, months, seasons, years and relative days.
+
+:func:`find_dates` scans the normalised view of a text with named rules built from the
+language's ``dates.toml`` and resolves every match against the reference date:
+
+* A date whose year the text gives is ``anchor="explicit"``.
+* A year-less date ("January 5", "5 January") takes the year whose occurrence is nearest
+  the reference date with a past bias: the latest occurrence that starts no more than
+  :data:`NEAR_FUTURE_DAYS` after the reference. When its sentence speaks of the future
+  (``future_cues`` in the data: "will", "scheduled", ...) the first occurrence that has
+  not ended before the reference is taken instead, if it starts within
+  :data:`FUTURE_HORIZON_DAYS`. Such dates are ``anchor="reference_date"``.
+* Without a reference date, the latest full date with a year in the first
+  :data:`DATELINE_CHARS` characters (the article's dateline) serves; ``anchor="dateline"``.
+  A reference date outside :data:`YEAR_MIN`-:data:`YEAR_MAX` counts as none given.
+* Without either, a year-less date keeps a partial value ("--01-02", "--01") and
+  ``anchor="none"``; relative words ("yesterday") are rejected.
+* A bare weekday ("on Thursday") is the latest such day on or before the reference date
+  (the first one after it in a future sentence).
+
+Values are ISO 8601 strings: "2022-01-17" (day), "2022-01" (month), "2014" (year and
+season), intervals "A/B" with ``low``/``high`` set. The qualifier is always "exact": an
+interval of dates names its period exactly.
+
+>>> from datetime import date
+>>> from quantities.normalize import to_view
+>>> text = "On January 5, troops arrived."
+>>> [(c.value, c.extra["grain"]) for c in find_dates(text, to_view(text), "en", date(2022, 1, 7))[0]]
+[('2022-01-05', 'day')]
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from functools import cache
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from quantities.candidates import Candidate, Rejected
+from quantities.errors import DataError
+from quantities.lang import load
+from quantities.normalize import to_view
+
+__all__ = [
+    "DATELINE_CHARS", "FUTURE_HORIZON_DAYS", "NEAR_FUTURE_DAYS", "YEAR_MAX", "YEAR_MIN",
+    "find_dates",
+]
+
+#: A year-less date may lie this many days after the reference date and still be chosen.
+NEAR_FUTURE_DAYS = 7
+#: In a future sentence, a year-less date is looked for at most this far ahead.
+FUTURE_HORIZON_DAYS = 183
+#: Where the article's own dateline is looked for when no reference date is given.
+DATELINE_CHARS = 300
+#: Years accepted as written years.
+YEAR_MIN, YEAR_MAX = 1000, 2199
+
+_YEAR_PHRASE_GAP = re.compile(r",?[ ]{1,3}")
+_SENTENCE_REACH = 200  # how far the sentence of a date is searched for future cues
+_UNITS = ("day", "week", "month", "year")
+_PERIOD_UNITS = ("week", "month", "year")
+_SEASONS = ("spring", "summer", "autumn", "winter")
+_PARTS = ("early", "mid", "late")
+
+# Gaps between words: one to three spaces, or one line break; never a blank line.
+_GAP = r"(?:[ ]{1,3}|[ ]?\r?\n[ ]?)"
+_DASH = r"[ ]{0,2}-[ ]{0,2}"
+# The left edge of a number: not inside a word or a number like 1.5, 3/4, 18:00.
+_LB = r"(?<!\w)(?<![0-9][.,:/-])"
+
+
+# --------------------------------------------------------------------------- the data
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    """The validated content of one language's ``dates.toml``."""
+
+    months: Mapping[str, int]
+    month_abbreviations: Mapping[str, int]
+    weekdays: Mapping[str, int]
+    weekday_abbreviations: Mapping[str, int]
+    ordinals: Mapping[str, int]
+    ordinal_tens: Mapping[str, int]
+    counts: Mapping[str, int]
+    units: Mapping[str, str]
+    modifiers: Mapping[str, int]
+    period_words: Mapping[str, tuple[str, int]]
+    relative_days: Mapping[str, int]
+    seasons: Mapping[str, str]
+    month_parts: Mapping[str, str]
+    holidays: Mapping[str, tuple[int, int]]
+    words: Mapping[str, tuple[str, ...]]
+    range_pairs: frozenset[tuple[str, str]]
+    numeric_order: str
+    numeric_separators: tuple[str, ...]
+    short_numeric_separators: tuple[str, ...]
+    textual_orders: frozenset[str]
+    bare_weekday: str
+    bare_year_before_word: bool
+    next_weekday: str
+    capitalized_only: frozenset[str]
+
+
+_WORD_LISTS = (
+    "cues", "year_words", "year_followers", "year_suffixes", "day_suffixes", "day_of",
+    "article", "week_of", "in_month", "day_words", "ago", "later", "period_blockers",
+    "future_cues",
+)
+_SETTINGS = (
+    "numeric_order", "numeric_separators", "short_numeric_separators", "textual_orders",
+    "bare_weekday", "bare_year_before_word", "next_weekday", "capitalized_only",
+)
+_SECTIONS = (
+    "settings", "months", "month_abbreviations", "weekdays", "weekday_abbreviations",
+    "ordinals", "ordinal_tens", "counts", "units", "modifiers", "period_words",
+    "relative_days", "seasons", "month_parts", "holidays", "words",
+)
+_T = TypeVar("_T")
+
+
+def _forms(where: str, value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise DataError(f"{where}: expected a list of strings")
+    for form in value:
+        if not form or form != to_view(form) or form != form.strip() or "  " in form:
+            raise DataError(f"{where}: {form!r} is not written as the normalised view")
+    return list(value)
+
+
+def _int_tag(low: int, high: int) -> Callable[[str], int]:
+    def parse(tag: str) -> int:
+        try:
+            number = int(tag)
+        except ValueError:
+            raise DataError(f"tag {tag!r} is not a number") from None
+        if not low <= number <= high:
+            raise DataError(f"tag {tag!r} is outside {low}..{high}")
+        return number
+
+    return parse
+
+
+def _enum_tag(allowed: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(tag: str) -> str:
+        if tag not in allowed:
+            raise DataError(f"tag {tag!r} is not one of {', '.join(allowed)}")
+        return tag
+
+    return parse
+
+
+def _holiday_tag(tag: str) -> tuple[int, int]:
+    month, _, day = tag.partition("-")
+    parsed = _int_tag(1, 12)(month), _int_tag(1, 31)(day)
+    if _invalid(_Cal(None, *parsed)) is not None:
+        raise DataError(f"tag {tag!r} is not a calendar day")
+    return parsed
+
+
+def _period_tag(tag: str) -> tuple[str, int]:
+    unit, _, shift = tag.partition(":")
+    return _enum_tag(_PERIOD_UNITS)(unit), _int_tag(-9, 9)(shift)
+
+
+def _table(
+    data: Mapping[str, Any], lang: str, section: str, parse: Callable[[str], _T]
+) -> Mapping[str, _T]:
+    raw = data.get(section)
+    if not isinstance(raw, dict):
+        raise DataError(f"{lang}/dates.toml: [{section}] is missing or not a table")
+    out: dict[str, _T] = {}
+    for tag, forms in raw.items():
+        where = f"{lang}/dates.toml [{section}] {tag}"
+        try:
+            value = parse(tag)
+        except DataError as exc:
+            raise DataError(f"{where}: {exc}") from None
+        for form in _forms(where, forms):
+            if form in out and out[form] != value:
+                raise DataError(f"{where}: {form!r} is listed under two tags")
+            out[form] = value
+    return MappingProxyType(out)
+
+
+def _setting(settings: Mapping[str, Any], lang: str, key: str, kind: type) -> Any:
+    value = settings.get(key)
+    if not isinstance(value, kind):
+        raise DataError(f"{lang}/dates.toml [settings] {key}: expected {kind.__name__}")
+    return value
+
+
+def _choice(settings: Mapping[str, Any], lang: str, key: str, allowed: tuple[str, ...]) -> str:
+    value: str = _setting(settings, lang, key, str)
+    if value not in allowed:
+        raise DataError(f"{lang}/dates.toml [settings] {key}: {value!r} not in {allowed}")
+    return value
+
+
+@cache
+def _lexicon(lang: str) -> _Lexicon:
+    data = load(lang, "dates")
+    unknown = set(data) - set(_SECTIONS)
+    if unknown:
+        raise DataError(f"{lang}/dates.toml: unknown sections {sorted(unknown)}")
+    settings = data.get("settings")
+    words = data.get("words")
+    if not isinstance(settings, dict) or not isinstance(words, dict):
+        raise DataError(f"{lang}/dates.toml: [settings] and [words] must be tables")
+    if set(words) != set(_WORD_LISTS) | {"range_pairs"}:
+        raise DataError(f"{lang}/dates.toml [words]: expected keys {sorted(_WORD_LISTS)}")
+    if set(settings) != set(_SETTINGS):
+        raise DataError(f"{lang}/dates.toml [settings]: expected keys {sorted(_SETTINGS)}")
+    pairs = words["range_pairs"]
+    if not isinstance(pairs, list) or not all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(w, str) for w in p) for p in pairs
+    ):
+        raise DataError(f"{lang}/dates.toml [words] range_pairs: expected [[opener, closer]]")
+    _forms(f"{lang}/dates.toml [words] range_pairs", [w for p in pairs for w in p if w])
+    orders = _setting(settings, lang, "textual_orders", list)
+    if not set(orders) <= {"dmy", "mdy"}:
+        raise DataError(f"{lang}/dates.toml [settings] textual_orders: {orders!r}")
+    separators = {
+        key: tuple(_setting(settings, lang, key, list))
+        for key in ("numeric_separators", "short_numeric_separators")
+    }
+    for key, seps in separators.items():
+        if not set(seps) <= {".", "/"}:
+            raise DataError(f"{lang}/dates.toml [settings] {key}: only '.' and '/' are known")
+    return _Lexicon(
+        months=_table(data, lang, "months", _int_tag(1, 12)),
+        month_abbreviations=_table(data, lang, "month_abbreviations", _int_tag(1, 12)),
+        weekdays=_table(data, lang, "weekdays", _int_tag(1, 7)),
+        weekday_abbreviations=_table(data, lang, "weekday_abbreviations", _int_tag(1, 7)),
+        ordinals=_table(data, lang, "ordinals", _int_tag(-1, 31)),
+        ordinal_tens=_table(data, lang, "ordinal_tens", _int_tag(20, 30)),
+        counts=_table(data, lang, "counts", _int_tag(1, 100)),
+        units=_table(data, lang, "units", _enum_tag(_UNITS)),
+        modifiers=_table(data, lang, "modifiers", _int_tag(-2, 1)),
+        period_words=_table(data, lang, "period_words", _period_tag),
+        relative_days=_table(data, lang, "relative_days", _int_tag(-7, 7)),
+        seasons=_table(data, lang, "seasons", _enum_tag(_SEASONS)),
+        month_parts=_table(data, lang, "month_parts", _enum_tag(_PARTS)),
+        holidays=_table(data, lang, "holidays", _holiday_tag),
+        words=MappingProxyType(
+            {key: tuple(_forms(f"{lang}/dates.toml [words] {key}", words[key]))
+             for key in _WORD_LISTS}
+        ),
+        range_pairs=frozenset((p[0], p[1]) for p in pairs),
+        numeric_order=_choice(settings, lang, "numeric_order", ("dmy", "mdy")),
+        numeric_separators=separators["numeric_separators"],
+        short_numeric_separators=separators["short_numeric_separators"],
+        textual_orders=frozenset(orders),
+        bare_weekday=_choice(settings, lang, "bare_weekday", ("capitalized", "cue")),
+        bare_year_before_word=_setting(settings, lang, "bare_year_before_word", bool),
+        next_weekday=_choice(settings, lang, "next_weekday", ("next_week", "following")),
+        capitalized_only=frozenset(
+            _forms(f"{lang}/dates.toml [settings] capitalized_only",
+                   settings.get("capitalized_only"))
+        ),
+    )
+
+
+# ------------------------------------------------------------------ partial results
+
+
+@dataclass(frozen=True, slots=True)
+class _Cal:
+    """A calendar point as written: any of year, month and day may be missing."""
+
+    year: int | None
+    month: int | None = None
+    day: int | None = None
+    season: str | None = None
+
+    @property
+    def grain(self) -> str:
+        if self.season is not None:
+            return "season"
+        if self.day is not None:
+            return "day"
+        return "month" if self.month is not None else "year"
+
+
+@dataclass(frozen=True, slots=True)
+class _Fixed:
+    """A date, month, season or year (or an interval of them) named by the calendar."""
+
+    first: _Cal
+    last: _Cal | None = None
+    weekday: int | None = None  # ISO weekday written next to the date, to be checked
+    year_shift: int | None = None  # the year is the reference year + this ("this year")
+    offset: int | None = None  # days from the reference date said next to it ("today, ...")
+
+
+@dataclass(frozen=True, slots=True)
+class _Shift:
+    """``amount`` units from the reference date; ``whole`` = the whole unit period."""
+
+    unit: str
+    amount: int
+    whole: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _WeekdayRef:
+    """A weekday relative to the reference date. ``mode``: bare, before, following, week."""
+
+    weekday: int
+    mode: str
+    weeks: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _MonthRef:
+    """A month shifted from the reference month: "last March", "next May"."""
+
+    month: int
+    shift: int
+
+
+@dataclass(frozen=True, slots=True)
+class _NthInMonth:
+    """The n-th weekday (or day, ``weekday`` None) of a month; ``nth`` -1 = the last."""
+
+    nth: int
+    weekday: int | None
+    month: int
+    year: int | None
+
+
+_Spec = _Fixed | _Shift | _WeekdayRef | _MonthRef | _NthInMonth
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """A rule's match: a spec to resolve, or the reason it was turned down."""
+
+    start: int
+    end: int
+    rule: str
+    spec: _Spec | None = None
+    reason: str | None = None
+    also: tuple[str, ...] = ()  # further rules that shaped the hit
+    order: int = 0  # the rule's place in the grammar: breaks ties between equal spans
+
+
+# ------------------------------------------------------------------------- patterns
+
+
+_Trie = dict[str, "_Trie"]
+_END = ""  # marks the end of a form in a trie node
+
+
+def _alt(forms: Iterable[str]) -> str:
+    """One alternation of ``forms``: escaped, never matching if empty.
+
+    The forms are merged into a prefix tree ("jan|january" -> "jan(?:uary)?"), so the
+    regex engine tries each letter once instead of each form in turn. Optional tails are
+    greedy: the longest form wins, as with a longest-first alternation. A space in a form
+    matches any gap between words.
+    """
+    trie: _Trie = {}
+    for form in set(forms):
+        node = trie
+        for char in form:
+            node = node.setdefault(char, {})
+        node[_END] = {}
+    return _emit(trie) if trie else "(?!)"
+
+
+def _emit(node: _Trie) -> str:
+    branches = [(_GAP if char == " " else re.escape(char)) + _emit(child)
+                for char, child in sorted(node.items()) if char != _END]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if _END not in node:
+        return body
+    return f"(?:{body})?"
+
+
+def _words(forms: Iterable[str]) -> str:
+    """Whole words: ``forms`` not glued to other letters or digits."""
+    return rf"(?<!\w){_alt(forms)}(?!\w)"
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    name: str
+    pattern: re.Pattern[str]
+    build: Callable[[_Scan, re.Match[str]], _Hit | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Grammar:
+    lex: _Lexicon
+    rules: tuple[_Rule, ...]
+    future: re.Pattern[str]
+    range_join: re.Pattern[str]
+    range_open: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Scan:
+    """What a rule's builder may look at."""
+
+    text: str
+    view: str
+    lex: _Lexicon
+
+
+class _Parts:
+    """Sub-patterns of one language; group names get a prefix so they can repeat."""
+
+    def __init__(self, lex: _Lexicon) -> None:
+        w = lex.words
+        self.cues = _words(w["cues"])
+        self.months_full = _alt(lex.months)
+        self._month_abbr = _alt(lex.month_abbreviations)
+        positive = [f for f, n in lex.ordinals.items() if n > 0]
+        self._ord_pos = _words(positive)
+        self.ordinals = _words(lex.ordinals)
+        self._tens = _words(lex.ordinal_tens)
+        self._day_suffix = _alt(w["day_suffixes"])
+        self._year_suffix = _alt(w["year_suffixes"])
+        self._year_words = rf"{_alt(w['year_words'])}(?!\w)"  # may be glued to the year
+        self.weekdays = _words(lex.weekdays)
+        self._weekdays_any = _words([*lex.weekdays, *lex.weekday_abbreviations])
+        self.article = _words(w["article"])
+        self.day_of = _words(w["day_of"])
+        opener_words = {p[0] for p in lex.range_pairs if p[0]}
+        self.openers = _words(opener_words)
+        self.closers = _words({p[1] for p in lex.range_pairs})
+        self.counts = _words(lex.counts)
+        self.units = _words(lex.units)
+
+    def month(self, g: str) -> str:
+        return rf"(?<!\w)(?P<{g}>{self.months_full}(?!\w)|{self._month_abbr}(?:\.|(?!\w)))"
+
+    def day(self, g: str) -> str:
+        return (rf"(?:(?P<{g}n>[0-9]{{1,2}})(?![0-9])(?:{self._day_suffix})?(?!\w)(?![.,][0-9])"
+                rf"|(?P<{g}w>(?:{self._tens}(?:-|{_GAP}))?{self._ord_pos}))")
+
+    def year(self, g: str) -> str:
+        # a year word may be glued on (Russian "2007 g."); a bare year ends the number:
+        # "2014-15" and the decade "1990-kh" are no years
+        return (rf"(?P<{g}>[0-9]{{4}})(?![0-9])(?:{self._year_suffix})?"
+                rf"(?:(?:{_GAP})?(?P<{g}w>{self._year_words})|(?![.,][0-9])(?!-?\w))")
+
+    def weekday_prefix(self) -> str:
+        return rf"(?P<wdp>(?P<wd>{self._weekdays_any})\.?,?{_GAP}(?:{self.article}{_GAP})?)?"
+
+    def range_link(self) -> str:
+        return rf"(?:{_DASH}|{_GAP}(?P<close>{self.closers}){_GAP})"
+
+    def opener(self) -> str:
+        return rf"(?:(?<!\w)(?P<open>{self.openers}){_GAP})?"
+
+
+# ------------------------------------------------------------------------ builders
+
+
+def _month_of(scan: _Scan, m: re.Match[str], group: str, strict: bool = False) -> int | None:
+    """The month number of a matched month word, or None if its case rules it out.
+
+    ``strict``: no day number stands next to the month, so a month that is an ordinary
+    word too ("may", "march") must be capitalised in the original.
+    """
+    surface = m.group(group)
+    if surface is None:
+        return None
+    key = surface.rstrip(".")
+    if strict and not _case_ok(scan, m.start(group), key):
+        return None
+    return scan.lex.months.get(key) or scan.lex.month_abbreviations.get(key)
+
+
+def _case_ok(scan: _Scan, start: int, key: str) -> bool:
+    return key not in scan.lex.capitalized_only or scan.text[start].isupper()
+
+
+def _day_of(scan: _Scan, m: re.Match[str], g: str) -> int | None:
+    digits = m.group(g + "n")
+    if digits is not None:
+        return int(digits)
+    words = m.group(g + "w")
+    if words is None:
+        return None
+    *tens, unit = re.split(r"[ \r\n-]+", words)
+    ordinal = scan.lex.ordinals.get(unit)
+    if ordinal is None or not tens:
+        return ordinal
+    ten = scan.lex.ordinal_tens.get(" ".join(tens))
+    return ten + ordinal if ten is not None and 1 <= ordinal <= 9 else None
+
+
+def _year_of(m: re.Match[str], g: str) -> int | None:
+    digits = m.group(g)
+    return int(digits) if digits is not None else None
+
+
+def _weekday_of(scan: _Scan, m: re.Match[str], g: str = "wd") -> int | None:
+    surface = m.group(g)
+    if surface is None:
+        return None
+    key = surface.rstrip(".")
+    if not _case_ok(scan, m.start(g), key):
+        return None
+    return scan.lex.weekdays.get(key) or scan.lex.weekday_abbreviations.get(key)
+
+
+def _prefixed(scan: _Scan, m: re.Match[str], start: int) -> tuple[int | None, int]:
+    """The weekday written before a date, and where the hit starts.
+
+    A prefix that is no weekday after all ("sun, 5 May") is left out of the span.
+    """
+    if m.group("wdp") is None:
+        return None, start
+    weekday = _weekday_of(scan, m)
+    return (weekday, m.start("wdp")) if weekday is not None else (None, m.end("wdp"))
+
+
+def _invalid(c: _Cal) -> str | None:
+    """Why ``c`` is no calendar date (year-less days are checked in a leap year)."""
+    if c.year is not None and not YEAR_MIN <= c.year <= YEAR_MAX:
+        return f"year {c.year} outside {YEAR_MIN}-{YEAR_MAX}"
+    if c.month is not None and not 1 <= c.month <= 12:
+        return f"month {c.month} does not exist"
+    if c.day is not None and c.month is not None:
+        days = calendar.monthrange(c.year if c.year is not None else 2000, c.month)[1]
+        if not 1 <= c.day <= days:
+            return f"day {c.day} does not exist in month {c.month}"
+    return None
+
+
+def _fixed(m: re.Match[str], rule: str, first: _Cal, last: _Cal | None = None, *,
+           weekday: int | None = None, start: int | None = None) -> _Hit:
+    begin = m.start() if start is None else start
+    for cal in (first, last):
+        reason = _invalid(cal) if cal is not None else None
+        if reason is not None:
+            return _Hit(begin, m.end(), rule, reason=reason)
+    return _Hit(begin, m.end(), rule, spec=_Fixed(first, last, weekday))
+
+
+def _span_start(m: re.Match[str], *groups: str) -> int:
+    """The start of the first group that matched: spans leave cue words out."""
+    for g in groups:
+        if m.group(g) is not None:
+            return m.start(g)
+    return m.start()
+
+
+def _pair_ok(scan: _Scan, m: re.Match[str]) -> bool:
+    """A range's opener and closer form a listed pair (a dash joins anything)."""
+    close = m.group("close")
+    if close is None:
+        return True
+    opener = m.groupdict().get("open") or ""
+    return (_squash(opener), _squash(close)) in scan.lex.range_pairs
+
+
+def _squash(words: str) -> str:
+    return " ".join(words.split())
+
+
+def _build_iso(scan: _Scan, m: re.Match[str]) -> _Hit | None:
+    cal = _Cal(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    return _fixed(m, "date.iso", cal)
+
+
+def _two_digit_year(yy: int) -> int:
+    # A fixed pivot, never the clock: 00-49 -> 2000s, 50-99 -> 1900s.
+    return 2000 + yy if yy < 50 else 1900 + yy
+
+
+def _numeric_fields(scan: _Scan, a: int, b: int) -> tuple[int, int]:
+    """(month, day) of the numeric date a/b in the language's order."""
+    if scan.lex.numeric_order == "mdy" and not (a > 12 >= b):
+        return a, b
+    return b, a
+
+
+def _build_numeric(scan: _Scan, m: re.Match[str]) -> _Hit | None:
+    if m.group("sep") not in scan.lex.numeric_separators:
+        return None
+    month, day = _numeric_fields(scan, int(m.group("n1")), int(m.group("n2")))
+    raw = m.group("y")
+    year = int(raw) if len(raw) == 4 else _two_digit_year(int(raw))
+    weekday, start = _prefixed(scan, m, m.start())
+    return _fixed(m, "date.numeric", _Cal(year, month, day), weekday=weekday, start=start)
+
+
+def _build_numeric_short(scan: _Scan, m: re.Match[str]) -> _Hit | None:
+    sep = m.group("sep")
+    if sep not in scan.lex.short_numeric_separators:
+        return None
+    if sep == "." and len(m.group("n2")) != 2:
+        return None  # "by 2.5": a decimal, not a date
+    month, day = _numeric_fields(scan, int(m.group("n1")), int(m.group("n2")))
+    cal = _Cal(None, month, day)
+    if _invalid(cal) is not None:
+        return None  # most likely not a date at all
+    return _fixed(m, "date.numeric_day_month", cal, start=m.start("n1"))
+
+
+def _build_textual(rule: str) -> Callable[[_Scan, re.Match[str]], _Hit | None]:
+    def build(scan: _Scan, m: re.Match[str]) -> _Hit | None:
+        month = _month_of(scan, m, "m")
+        day = _day_of(scan, m, "d")
+        if month is None or day is None:
+            return None
+        year = _year_of(m, "y")
+        name = rule + ("_year" if year is not None else "")
+        weekday, start = _prefixed(scan, m, m.start())
+        return _fixed(m, name, _Cal(year, month, day), weekday=weekday, start=start)
+
+    return build
+
+
+def _build_holiday(scan: _Scan, m: re.Match[str]) -> _Hit | None:
+    year = _year_of(m, "y")
+    if m.group("cue") is None and year is None:
+        return None  # "Christmas tree": a holiday is a date after a cue or with its year
+    month, day = scan.lex.holidays[_squash(m.group("h"))]
+    return _fixed(m, "date.holiday", _Cal(year, month, day), start=m.start("h"))
+
+
+def _build_month_year(scan: _Scan, m: re.Match[str]) -> _Hit | None:
+    month = _month_of(scan, m, "m")
+    if month is None:
+        return None
+    return _fixed(m, "date.month_year", _Cal(_year_of(m, "y"), month))
+
+
+def _build_month(scan: _Scan, m: re.Match[str]) -> _Hit | None:
+    month = _month_of(scan, m, "m", strict=True)
+    if month is None:
+        return None
+    return _fixed(m, "date.month", _Cal(None, month), start=m.start("m"))
+
+
+def _year_ok(scan: _Scan, m: re.Match[str], year_group: str) -> bool:
+    """Is a bare year really one, not a count ("by 2030 people")? See ``bare_year_before_word``.
+
+    A year word or an ordinal ending marks a year; otherwise punctuation, a capitalised
+    word or a listed follower must come next.
+    """
+    after = m.end(year_group)
+    marked = m.groupdict().get(year_group + "w") is not None or scan.view[after:after + 1] == "-"
+    if marked or scan.lex.bare_year_before_word:
+        return True
+    rest = scan.text[m.end():m.end() + 40].lstrip(" ")
+    word = re.match(r"\w+", rest)
+    if word is None or word.group()[0].isupper():
+        return True
+    return word.group().lower() in scan.lex.words["year_followers"]
+
+
+def _build_year(scan: _Scan, m: re.Match[str]) -> _Hit | None:
+    year = int(m.group("y"))
+    if m.group("cue") is None and m.group("yw") is None:
+        return None  # a bare number: "2014" alone is no date
+    if not YEAR_MIN <= year <= YEAR_MAX or not _year_ok(scan, m, "y"):
+        return None
+    return _fixed(m, "date.year", _Cal(year), start=m.start("y"))
+
+
+def _build_season(scan: _Scan, m: re.Match[str]) -> _Hit | None:
+    season = scan.lex.seasons[_squash(m.group("s"))]
+    return _fixed(m, "date.season_year", _Cal(int(m.group("y")), season=season))
+
+
+def _share_year(first: _Cal, last: _Cal) -> tuple[_Cal, _Cal]:
+    """Give both ends of a range the year written on one of them."""
+    if first.year is None and last.year is not None:
+        later = (first.month or 0, first.day or 0) > (last.month or 0, last.day or 0)
+        first = replace(first, year=last.year - 1 if later else last.year)
+    elif last.year is None and first.year is not None:
+        earlier = (last.month or 0, last.day or 0) < (first.month or 0, first.day or 0)
+        last = replace(last, year=first.year + 1 if earlier else first.year)
+    return first, last
+
+
+def _build_day_range(order: str) -> Callable[[_Scan, re.Match[str]], _Hit | None]:
+    rule = "date.day_range" if order == "dmy" else "date.month_day_range"
+
+    def build(scan: _Scan, m: re.Match[str]) -> _Hit | None:
+        if not _pair_ok(scan, m):
+            return None
+        month = _month_of(scan, m, "m")
+        d1, d2 = _day_of(scan, m, "a"), _day_of(scan, m, "b")
+        if month is None or d1 is None or d2 is None:
+            return None
+        year = _year_of(m, "y")
+        weekday, start = _prefixed(scan, m, _span_start(m, "m" if order == "mdy" else "an", "aw"))
+        return _fixed(m, rule, _Cal(year, month, d1), _Cal(year, month, d2),
+                      weekday=weekday, start=start)
+
+    return build
+
+
+def _build_month_range(scan: _Scan, m: re.Match[str]) -> _Hit | None:
+    if not _pair_ok(scan, m):
+        return None
+    m1, m2 = _month_of(scan, m, "m", strict=True), _month_of(scan, m, "n", strict=True)
+    if m1 is None or m2 is None:
+        return None
+    year = _year_of(m, "y")
+    first, last = _share_year(_Cal(None, m1), _Cal(year, m2))
+    return _fixed(m, "date.month_range", first, last, start=m.start("m"))
+
+
+def _build_year_range(scan: _Scan, m: re.Match[str]) -> _Hit | None:
+    if not _pair_ok(scan, m):
+        return None
+    if m.group("open") is None and m.group("bw") is None:
+        return None
+    if not _year_ok(scan, m, "b"):
+        return None  # "from 1500-2000 people"
+    y1, y2 = int(m.group("a")), int(m.group("b"))
+    return _fixed(m, "date.year_range", _Cal(y1), _Cal(y2), start=m.start("a"))
+
+
+def _build_month_part(scan: _Scan, m: re.Match[str]) -> _Hit | None:
+    if m.group("y2") is not None:
+        year = int(m.group("y2"))
+        if not _year_ok(scan, m, "y2"):
+            return None
+        return _fixed(m, "date.year_part", _Cal(year))
+    month = _month_of(scan, m, "m", strict=True)
+    if month is None:
+        return None
+    return _fixed(m, "date.month_part", _Cal(_year_of(m, "y"), month))
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    """Does ``start`` begin a sentence (or the text, a line, a quotation after a colon)?"""
+    before = text[max(0, start - 8):start].rstrip(" \"'\u201c\u00ab\u2018(")
+    return not before or before[-1] in ".!?:\n"
+
+
+def _build_relative_day(scan: _Scan, m: re.Match[str]) -> _Hit | None:
+    if scan.text[m.start()].isupper() and not _sentence_start(scan.text, m.start()):
+        return None  # "Radio 4's Today programme", a newspaper named Today
+    offset = scan.lex.relative_days[_squash(m.group("rd"))]
+    return _Hit(m.start(), m.end(), "date.relative_day", spec=_Shift("day", offset, True))
+
+
+def _blocked(scan: _Scan, start: int) -> bool:
+    """A period blocker right before ``start`` ("the last year" is a duration)."""
+    before = scan.view[max(0, start - 24):start].split()
+    blockers = scan.lex.words["period_blockers"]
+    return bool(before) and before[-1] in blockers
+
+
+def _build_relative_period(scan: _Scan, m: re.Match[str]) -> _Hit | None:
+    if m.group("pw") is not None:
+        unit, shift = scan.lex.period_words[m.group("pw")]
+    else:
+        unit = scan.lex.units[m.group("unit")]
+        shift = scan.lex.modifiers[m.group("mod")]
+    if unit not in _PERIOD_UNITS or _blocked(scan, m.start()):
+        return None
+    return _Hit(m.start(), m.end(), "date.relative_period", spec=_Shift(unit, shift, True))
+
+
+def _relative_weekday(scan: _Scan, weekday: int, shift: int) -> _WeekdayRef:
+    if shift == -1:
+        return _WeekdayRef(weekday, "before")
+    if shift == 1 and scan.lex.next_weekday == "following":
+        return _WeekdayRef(weekday, "following")
+    return _WeekdayRef(weekday, "week", shift)
+
+
+def _build_modified_weekday(scan: _Scan, m: re.Match[str]) -> _Hit | None:
+    weekday = _weekday_of(scan, m)
+    if weekday is None:
+        return None
+    spec = _relative_weekday(scan, weekday, scan.lex.modifiers[m.group("mod")])
+    return _Hit(m.start(), m.end(), "date.relative_weekday", spec=spec)
+
+
+def _build_weekday_of_week(scan: _Scan, m: re.Match[str]) -> _Hit | None:
+    weekday = _weekday_of(scan, m)
+    if weekday is None or scan.lex.units[m.group("unit")] != "week":
+        return None
+    spec = _WeekdayRef(weekday, "week", scan.lex.modifiers[m.group("mod")])
+    return _Hit(m.start(), m.end(), "date.weekday_of_week", spec=spec)
+
+
+def _in_name(text: str, start: int, end: int) -> bool:
+    """Is the capitalised word at ``[start, end)`` part of a longer capitalised name?"""
+    after = text[end:end + 2]
+    if after[:1] == " " and after[1:].isupper():
+        return True
+    before = text[max(0, start - 40):start]
+    words = before.split()
+    if not words or not before.endswith(" ") or not words[-1][:1].isupper():
+        return False
+    return not _sentence_start(text, start - len(before) + before.rfind(words[-1]))
+
+
+def _build_weekday(scan: _Scan, m: re.Match[str]) -> _Hit | None:
+    weekday = _weekday_of(scan, m)
+    if weekday is None:
+        return None
+    if m.group("cue") is None:
+        start = m.start("wd")
+        if scan.lex.bare_weekday != "capitalized" or not scan.text[start].isupper():
+            return None
+        if _in_name(scan.text, start, m.end()):
+            return None  # "The Sunday Telegraph", "Super Tuesday"
+    return _Hit(m.start("wd"), m.end(), "date.weekday", spec=_WeekdayRef(weekday, "bare"))
+
+
+def _build_relative_month(scan: _Scan, m: re.Match[str]) -> _Hit | None:
+    month = _month_of(scan, m, "m", strict=True)
+    if month is None:
+        return None
+    spec = _MonthRef(month, scan.lex.modifiers[m.group("mod")])
+    return _Hit(m.start(), m.end(), "date.relative_month", spec=spec)
+
+
+def _count_of(scan: _Scan, m: re.Match[str]) -> int | None:
+    raw = m.group("n")
+    if raw is None:
+        return 1
+    return int(raw) if raw.isdigit() else scan.lex.counts.get(_squash(raw))
+
+
+def _build_shift(sign: int, rule: str) -> Callable[[_Scan, re.Match[str]], _Hit | None]:
+    def build(scan: _Scan, m: re.Match[str]) -> _Hit | None:
+        count = _count_of(scan, m)
+        if count is None or not 1 <= count <= 999:
+            return None
+        unit = scan.lex.units[m.group("unit")]
+        return _Hit(m.start(), m.end(), rule, spec=_Shift(unit, sign * count, False))
+
+    return build
+
+
+def _build_nth(scan: _Scan, m: re.Match[str]) -> _Hit | None:
+    nth = scan.lex.ordinals[_squash(m.group("nth"))]
+    month = _month_of(scan, m, "m")
+    weekday = _weekday_of(scan, m) if m.group("wd") is not None else None
+    if month is None or (nth > 5 and weekday is not None):
+        return None
+    year = _year_of(m, "y")
+    if year is not None and not YEAR_MIN <= year <= YEAR_MAX:
+        return _Hit(m.start(), m.end(), "date.nth_in_month", reason=f"year {year} out of range")
+    spec = _NthInMonth(nth, weekday, month, year)
+    return _Hit(m.start(), m.end(), "date.nth_in_month", spec=spec)
+
+
+def _rules(lex: _Lexicon, p: _Parts) -> tuple[_Rule, ...]:
+    w = lex.words
+    wd = p.weekday_prefix()
+    year_opt = rf"(?:,?{_GAP}{p.year('y')})?"
+    openers = [*(pair[0] for pair in lex.range_pairs if pair[0]), *w["cues"]]
+    opener_or_cue = rf"(?:(?<!\w)(?P<open>{_alt(openers)}){_GAP})?"
+    count = rf"(?P<n>[0-9]{{1,3}}|{p.counts})"
+    specs: list[tuple[str, str, Callable[[_Scan, re.Match[str]], _Hit | None]]] = [
+        ("date.iso",
+         rf"{_LB}(?P<y>[0-9]{{4}})-(?P<m>[0-9]{{1,2}})-(?P<d>[0-9]{{1,2}})(?![0-9]|[.,:/-][0-9])",
+         _build_iso),
+        ("date.numeric",
+         rf"{_LB}{wd}(?P<n1>[0-9]{{1,2}})(?P<sep>[./])(?P<n2>[0-9]{{1,2}})(?P=sep)"
+         rf"(?P<y>[0-9]{{4}}|[0-9]{{2}})(?![0-9]|[./,-][0-9])",
+         _build_numeric),
+        ("date.numeric_day_month",
+         rf"(?<!\w)(?P<cue>{p.cues}){_GAP}(?P<n1>[0-9]{{1,2}})(?P<sep>[./])(?P<n2>[0-9]{{1,2}})"
+         rf"(?![0-9]|[./,][0-9])",
+         _build_numeric_short),
+        ("date.day_range",
+         rf"{p.opener()}{_LB}{wd}{p.day('a')}{p.range_link()}{p.day('b')}{_GAP}"
+         rf"(?:{p.day_of}{_GAP})?{p.month('m')}{year_opt}",
+         _build_day_range("dmy")),
+        ("date.month_day_range",
+         rf"{p.opener()}{_LB}{wd}{p.month('m')}{_GAP}{p.day('a')}{p.range_link()}{p.day('b')}"
+         rf"{year_opt}",
+         _build_day_range("mdy")),
+        ("date.month_range",
+         rf"{p.opener()}{p.month('m')}{p.range_link()}{p.month('n')}{year_opt}",
+         _build_month_range),
+        ("date.year_range",
+         rf"{opener_or_cue}{_LB}(?P<a>[0-9]{{4}})(?![0-9]){p.range_link()}{p.year('b')}",
+         _build_year_range),
+        ("date.day_month",
+         rf"{_LB}{wd}{p.day('d')}{_GAP}(?:{p.day_of}{_GAP})?{p.month('m')}{year_opt}",
+         _build_textual("date.day_month")),
+        ("date.month_day",
+         rf"{_LB}{wd}{p.month('m')}{_GAP}(?:{p.article}{_GAP})?{p.day('d')}{year_opt}",
+         _build_textual("date.month_day")),
+        ("date.nth_in_month",
+         rf"(?<!\w)(?P<nth>{p.ordinals}){_GAP}(?:(?P<wd>{p.weekdays})|{_words(w['day_words'])})"
+         rf"{_GAP}(?:{_words(w['in_month'])}{_GAP})?{p.month('m')}{year_opt}",
+         _build_nth),
+        ("date.season_year",
+         rf"(?<!\w)(?P<s>{_alt(lex.seasons)})(?:{_GAP}{p.day_of})?{_GAP}{p.year('y')}",
+         _build_season),
+        ("date.month_part",
+         rf"(?<!\w)(?P<part>{_alt(lex.month_parts)})(?:-|{_GAP})"
+         rf"(?:(?P<m>{p.months_full})(?!\w){year_opt}|{p.year('y2')})",
+         _build_month_part),
+        ("date.holiday",
+         rf"(?:(?<!\w)(?P<cue>{p.cues}){_GAP})?(?P<h>{_words(lex.holidays)}){year_opt}",
+         _build_holiday),
+        ("date.month_year",
+         rf"{p.month('m')},?{_GAP}{p.year('y')}",
+         _build_month_year),
+        ("date.month",
+         rf"(?<!\w)(?P<cue>{p.cues}){_GAP}(?P<m>{p.months_full})(?!\w)",
+         _build_month),
+        ("date.year",
+         rf"(?:(?<!\w)(?P<cue>{p.cues}){_GAP})?{_LB}{p.year('y')}",
+         _build_year),
+        ("date.weekday_of_week",
+         rf"(?<!\w)(?P<wd>{p.weekdays}){_GAP}(?:{_words(w['week_of'])}{_GAP})?"
+         rf"(?P<mod>{_words(lex.modifiers)}){_GAP}(?P<unit>{p.units})",
+         _build_weekday_of_week),
+        ("date.relative_weekday",
+         rf"(?<!\w)(?P<mod>{_words(lex.modifiers)}){_GAP}(?P<wd>{p.weekdays})",
+         _build_modified_weekday),
+        ("date.relative_month",
+         rf"(?<!\w)(?P<mod>{_words(lex.modifiers)}){_GAP}(?P<m>{p.months_full})(?!\w)",
+         _build_relative_month),
+        ("date.relative_period",
+         rf"(?<!\w)(?:(?P<mod>{_words(lex.modifiers)}){_GAP}(?P<unit>{p.units})"
+         rf"|(?P<pw>{_words(lex.period_words)}))",
+         _build_relative_period),
+        ("date.ago",
+         rf"(?<!\w)(?:{count}{_GAP})?(?P<unit>{p.units}){_GAP}{_words(w['ago'])}",
+         _build_shift(-1, "date.ago")),
+        ("date.later",
+         rf"(?<!\w){_words(w['later'])}{_GAP}(?:{count}{_GAP})?(?P<unit>{p.units})",
+         _build_shift(1, "date.later")),
+        ("date.relative_day",
+         rf"(?<!\w)(?P<rd>{_words(lex.relative_days)})",
+         _build_relative_day),
+        ("date.weekday",
+         rf"(?:(?<!\w)(?P<cue>{p.cues}){_GAP})?(?P<wd>{p.weekdays})",
+         _build_weekday),
+    ]
+    # Written orders the language does not use are not scanned for at all.
+    unused = {"dmy": {"date.day_month", "date.day_range"},
+              "mdy": {"date.month_day", "date.month_day_range"}}
+    skip = {name for order, names in unused.items() if order not in lex.textual_orders
+            for name in names}
+    return tuple(_Rule(name, re.compile(pattern), build)
+                 for name, pattern, build in specs if name not in skip)
+
+
+@cache
+def _grammar(lang: str) -> _Grammar:
+    lex = _lexicon(lang)
+    p = _Parts(lex)
+    return _Grammar(
+        lex=lex,
+        rules=_rules(lex, p),
+        future=re.compile(_words(lex.words["future_cues"])),
+        range_join=re.compile(rf"{_DASH}|{_GAP}(?P<close>{p.closers}){_GAP}"),
+        range_open=re.compile(rf"(?<!\w)(?P<open>{p.openers}){_GAP}\Z"),
+    )
+
+
+# ------------------------------------------------------------------ choosing matches
+
+
+def _select(hits: Iterable[_Hit]) -> list[_Hit]:
+    """Non-overlapping hits, longest first, then in rule order; sorted by start.
+
+    A turned-down hit takes part too: a longer rejected match ("Thursday, January 14"
+    with the wrong weekday) keeps its shorter parts from passing as facts.
+    """
+    starts: list[int] = []
+    taken: list[_Hit] = []
+    for hit in sorted(hits, key=lambda h: (h.start - h.end, h.order, h.start)):
+        i = bisect.bisect_left(starts, hit.start)
+        if i > 0 and taken[i - 1].end > hit.start:
+            continue
+        if i < len(taken) and taken[i].start < hit.end:
+            continue
+        starts.insert(i, hit.start)
+        taken.insert(i, hit)
+    return taken
+
+
+def _joinable(hit: _Hit) -> _Cal | None:
+    """The single, unchecked calendar point of ``hit``, if that is what it is."""
+    spec = hit.spec
+    if (isinstance(spec, _Fixed) and spec.last is None and spec.weekday is None
+            and spec.year_shift is None and spec.offset is None):
+        return spec.first
+    return None
+
+
+def _join(grammar: _Grammar, view: str, hits: list[_Hit]) -> list[_Hit]:
+    """Join neighbouring hits that make one date (hits are sorted and do not overlap)."""
+    out: list[_Hit] = []
+    for hit in hits:
+        joined = _join_pair(grammar, view, out[-1], hit) if out else None
+        if joined is None:
+            out.append(hit)
+        else:
+            out[-1] = joined
+    return out
+
+
+def _join_pair(grammar: _Grammar, view: str, a: _Hit, b: _Hit) -> _Hit | None:
+    if not _YEAR_PHRASE_GAP.fullmatch(view, a.end, b.start):
+        return _join_range(grammar, view, a, b)
+    if (isinstance(a.spec, _Fixed) and a.spec.first.year is None and a.spec.year_shift is None
+            and isinstance(b.spec, _Shift) and b.spec.unit == "year" and b.spec.whole):
+        # "in June this year", "12 June last year"
+        joined = replace(a.spec, year_shift=b.spec.amount)
+        return _Hit(a.start, b.end, a.rule, spec=joined, also=(*a.also, b.rule), order=a.order)
+    if (isinstance(a.spec, _Shift) and a.spec.unit == "day" and isinstance(b.spec, _Fixed)
+            and _joinable(b) is not None and b.spec.first.grain == "day"):
+        # "Today, January 6": one day said twice; the two must agree
+        joined = replace(b.spec, offset=a.spec.amount)
+        return _Hit(a.start, b.end, b.rule, spec=joined, also=(a.rule,), order=b.order)
+    return None
+
+
+def _join_range(grammar: _Grammar, view: str, a: _Hit, b: _Hit) -> _Hit | None:
+    """Two dates of one grain joined by a dash or range words: "5 January to 7 March"."""
+    first, last = _joinable(a), _joinable(b)
+    if first is None or last is None or first.grain != last.grain:
+        return None
+    link = grammar.range_join.fullmatch(view, a.end, b.start)
+    if link is None:
+        return None
+    if link.group("close") is not None:
+        opened = grammar.range_open.search(view, max(0, a.start - 40), a.start)
+        opener = _squash(opened.group("open")) if opened is not None else ""
+        if (opener, _squash(link.group("close"))) not in grammar.lex.range_pairs:
+            return None
+    first, last = _share_year(first, last)
+    reason = _invalid(first) or _invalid(last)
+    spec = None if reason is not None else _Fixed(first, last)
+    return _Hit(a.start, b.end, a.rule, spec=spec, reason=reason,
+                also=(*a.also, b.rule, "date.range_join"), order=a.order)
+
+
+# ------------------------------------------------------------------------ resolving
+
+
+@dataclass(frozen=True, slots=True)
+class _Anchor:
+    """What completes a year-less date: the reference date, the dateline, or nothing."""
+
+    ref: date | None
+    name: str  # reference_date | dateline | none
+    problem: str | None = None  # why there is no usable reference
+
+
+def _anchor(reference: date | None, hits: list[_Hit]) -> _Anchor:
+    if reference is not None and YEAR_MIN <= reference.year <= YEAR_MAX:
+        return _Anchor(reference, "reference_date")
+    found = [
+        date(c.year, c.month, c.day)
+        for hit in hits
+        if hit.start < DATELINE_CHARS and isinstance(hit.spec, _Fixed) and hit.spec.last is None
+        for c in (hit.spec.first,)
+        if c.year is not None and c.month is not None and c.day is not None
+    ]
+    if found:  # the latest: a dateline is the newest date near the top
+        return _Anchor(max(found), "dateline")
+    if reference is not None:
+        return _Anchor(None, "none", f"reference date {reference} outside {YEAR_MIN}-{YEAR_MAX}")
+    return _Anchor(None, "none", "no reference date and no dateline")
+
+
+def _is_future(grammar: _Grammar, view: str, start: int, end: int) -> bool:
+    """Does the sentence around ``[start, end)`` speak of the future?"""
+    lo = max(0, start - _SENTENCE_REACH)
+    hi = min(len(view), end + _SENTENCE_REACH)
+    lo = max(lo, *(view.rfind(stop, lo, start) + 1 for stop in ".!?\n"))
+    hi = min(hi, *(i for stop in ".!?\n" if (i := view.find(stop, end, hi)) >= 0), hi)
+    return grammar.future.search(view, lo, hi) is not None
+
+
+def _needs_tense(spec: _Spec) -> bool:
+    """Does resolving ``spec`` depend on whether its sentence speaks of the future?"""
+    if isinstance(spec, _Fixed):
+        return spec.first.year is None and spec.year_shift is None
+    if isinstance(spec, _WeekdayRef):
+        return spec.mode == "bare"
+    return isinstance(spec, _NthInMonth) and spec.year is None
+
+
+def _bounds(year: int, month: int, day: int | None) -> tuple[date, date] | None:
+    last = calendar.monthrange(year, month)[1]
+    if day is None:
+        return date(year, month, 1), date(year, month, last)
+    return (date(year, month, day), date(year, month, day)) if day <= last else None
+
+
+def _infer_year(c: _Cal, ref: date, future: bool) -> int | None:
+    """The year of a year-less month or day: see the module docstring."""
+    month = c.month if c.month is not None else 1
+    soon = ref + timedelta(days=NEAR_FUTURE_DAYS)
+    horizon = ref + timedelta(days=FUTURE_HORIZON_DAYS)
+    past: int | None = None
+    ahead: int | None = None
+    for year in range(ref.year - 8, ref.year + 2):
+        bounds = _bounds(year, month, c.day)
+        if bounds is None:
+            continue
+        if bounds[0] <= soon:
+            past = year
+        if ahead is None and bounds[1] >= ref and bounds[0] <= horizon:
+            ahead = year
+    return ahead if future and ahead is not None else past
+
+
+def _key(c: _Cal) -> tuple[int, int, int]:
+    return (c.year or 0, c.month or 0, c.day or 0)
+
+
+def _day(d: date) -> _Cal:
+    return _Cal(d.year, d.month, d.day)
+
+
+_Result = tuple[_Cal, "_Cal | None", str]
+
+
+def _resolve_fixed(spec: _Fixed, anchor: _Anchor, future: bool) -> _Result | str:
+    first, last, name = spec.first, spec.last, "explicit"
+    if first.year is None:
+        if anchor.ref is None:  # a partial value: "--01-02", "--01"
+            return first, last, "none"
+        if spec.year_shift is not None:
+            year: int | None = anchor.ref.year + spec.year_shift
+        else:
+            year = _infer_year(first, anchor.ref, future)
+        if year is None:
+            return f"no year near {anchor.ref} has this date"
+        first, name = replace(first, year=year), anchor.name
+        reason = _invalid(first)
+        if reason is not None:
+            return reason
+        if last is not None:
+            first, last = _share_year(first, last)
+            reason = _invalid(last)
+            if reason is not None:
+                return reason
+    if last is not None and _key(last) < _key(first):
+        return "the range ends before it starts"
+    if first.year is not None and first.day is not None:
+        day = date(first.year, first.month or 1, first.day)
+        if spec.weekday is not None and day.isoweekday() != spec.weekday:
+            return (f"weekday mismatch: the text names ISO weekday {spec.weekday}, "
+                    f"but {_iso(first)} is ISO weekday {day.isoweekday()}")
+        if spec.offset is not None and anchor.ref is not None:
+            said = anchor.ref + timedelta(days=spec.offset)
+            if said != day:
+                return f"the relative day is {said}, the date next to it {_iso(first)}"
+    return first, last, name
+
+
+def _resolve_relative(spec: _Spec, ref: date, future: bool) -> tuple[_Cal, _Cal | None] | str:
+    if isinstance(spec, _Shift):
+        return _resolve_shift(spec, ref)
+    if isinstance(spec, _WeekdayRef):
+        iso = ref.isoweekday()
+        if (spec.mode == "bare" and future) or spec.mode == "following":
+            days = (spec.weekday - iso) % 7 or 7
+        elif spec.mode == "bare":
+            days = -((iso - spec.weekday) % 7)
+        elif spec.mode == "before":
+            days = -((iso - spec.weekday) % 7 or 7)
+        else:
+            days = 1 - iso + 7 * spec.weeks + spec.weekday - 1
+        return _day(ref + timedelta(days=days)), None
+    if isinstance(spec, _MonthRef):
+        if spec.shift < 0:
+            year = (ref.year if spec.month < ref.month else ref.year - 1) + spec.shift + 1
+        elif spec.shift > 0:
+            year = (ref.year if spec.month > ref.month else ref.year + 1) + spec.shift - 1
+        else:
+            year = ref.year
+        return _Cal(year, spec.month), None
+    if isinstance(spec, _NthInMonth):
+        inferred = _infer_year(_Cal(None, spec.month), ref, future)
+        if inferred is None:
+            return "no year near the reference date fits"
+        return _nth_in_month(spec, inferred)
+    return "not a relative date"
+
+
+def _resolve_shift(spec: _Shift, ref: date) -> tuple[_Cal, _Cal | None]:
+    if spec.unit == "day":
+        return _day(ref + timedelta(days=spec.amount)), None
+    if spec.unit == "week":
+        if not spec.whole:
+            return _day(ref + timedelta(weeks=spec.amount)), None
+        monday = ref - timedelta(days=ref.weekday()) + timedelta(weeks=spec.amount)
+        return _day(monday), _day(monday + timedelta(days=6))
+    if spec.unit == "month":
+        index = ref.year * 12 + ref.month - 1 + spec.amount
+        return _Cal(index // 12, index % 12 + 1), None
+    return _Cal(ref.year + spec.amount), None
+
+
+def _nth_in_month(spec: _NthInMonth, year: int) -> tuple[_Cal, None] | str:
+    days = calendar.monthrange(year, spec.month)[1]
+    if spec.weekday is None:
+        day = days if spec.nth == -1 else spec.nth
+    elif spec.nth == -1:
+        day = days - (date(year, spec.month, days).isoweekday() - spec.weekday) % 7
+    else:
+        day = 1 + (spec.weekday - date(year, spec.month, 1).isoweekday()) % 7 + 7 * (spec.nth - 1)
+    if not 1 <= day <= days:
+        return f"month {year}-{spec.month:02d} has no such day"
+    return _Cal(year, spec.month, day), None
+
+
+def _resolve(spec: _Spec, anchor: _Anchor, future: bool) -> _Result | str:
+    if isinstance(spec, _Fixed):
+        return _resolve_fixed(spec, anchor, future)
+    if isinstance(spec, _NthInMonth) and spec.year is not None:
+        found = _nth_in_month(spec, spec.year)
+        return found if isinstance(found, str) else (found[0], None, "explicit")
+    if anchor.ref is None:
+        return f"{anchor.problem or 'no reference date'} to resolve a relative date against"
+    relative = _resolve_relative(spec, anchor.ref, future)
+    if isinstance(relative, str):
+        return relative
+    first, last = relative
+    if not YEAR_MIN <= (first.year or 0) <= YEAR_MAX:
+        return f"year {first.year} outside {YEAR_MIN}-{YEAR_MAX}"
+    return first, last, anchor.name
+
+
+def _iso(c: _Cal) -> str:
+    if c.year is None:
+        month = f"--{c.month or 0:02d}"
+        return month if c.day is None else f"{month}-{c.day:02d}"
+    text = f"{c.year:04d}"
+    if c.month is not None and c.season is None:
+        text += f"-{c.month:02d}"
+        if c.day is not None:
+            text += f"-{c.day:02d}"
+    return text
+
+
+def _candidate(hit: _Hit, result: _Result, future: bool) -> Candidate:
+    first, last, anchor = result
+    rules = [hit.rule, *hit.also]
+    if future and anchor != "none":
+        rules.append("date.future_sentence")
+    if isinstance(hit.spec, _Fixed) and hit.spec.weekday is not None and anchor != "none":
+        rules.append("date.weekday_checked")
+    if isinstance(hit.spec, _Fixed) and hit.spec.offset is not None and anchor != "none":
+        rules.append("date.relative_day_checked")
+    low = high = None
+    value = _iso(first)
+    if last is not None:
+        low, high = value, _iso(last)
+        value = f"{low}/{high}"
+    # An interval of dates names a period exactly ("April-September 2019" is that period,
+    # not some month inside it), so its qualifier stays "exact", as the seed gold has it.
+    return Candidate(
+        kind="date", start=hit.start, end=hit.end, value=value, low=low, high=high,
+        qualifier="exact", rules=rules, extra={"grain": first.grain, "anchor": anchor},
+    )
+
+
+def find_dates(
+    text: str, view: str, lang: str, reference: date | None
+) -> tuple[list[Candidate], list[Rejected]]:
+    """Find the dates of ``text``; ``view`` is ``to_view(text)``.
+
+    Returns the date candidates (``kind="date"``, ISO ``value``, ``extra`` with ``grain``
+    and ``anchor``) and the date-like spans that were turned down, with the reason.
+    ``reference`` is the article's date; the system clock is never read.
+    """
+    if len(view) != len(text):
+        raise ValueError("view must be to_view(text): the lengths differ")
+    grammar = _grammar(lang)
+    scan = _Scan(text, view, grammar.lex)
+    hits: list[_Hit] = []
+    for order, rule in enumerate(grammar.rules):
+        for m in rule.pattern.finditer(view):
+            hit = rule.build(scan, m)
+            if hit is not None and hit.end > hit.start:
+                hits.append(replace(hit, order=order))
+    chosen = _join(grammar, view, _select(hits))
+    anchor = _anchor(reference, chosen)
+    candidates: list[Candidate] = []
+    rejected: list[Rejected] = []
+    for hit in chosen:
+        if hit.spec is None:
+            rejected.append(Rejected(hit.start, hit.end, hit.rule, hit.reason or "invalid"))
+            continue
+        future = _needs_tense(hit.spec) and _is_future(grammar, view, hit.start, hit.end)
+        result = _resolve(hit.spec, anchor, future)
+        if isinstance(result, str):
+            rejected.append(Rejected(hit.start, hit.end, hit.rule, result))
+        else:
+            candidates.append(_candidate(hit, result, future))
+    return candidates, rejected
