@@ -16,13 +16,14 @@ more_than (v, open); at_most (open, v]; less_than (open, v); range [a, b].
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
 from quantities.candidates import Candidate, Mention, Value
 from quantities.lang import load
+from quantities.numbers import alternation
 
 __all__ = ["QualifierData", "qualifier_data", "qualify"]
 
@@ -45,6 +46,7 @@ class QualifierData:
     not_before_duration: frozenset[str]
     joiner_re: re.Pattern[str]
     ratios: tuple[tuple[str, re.Pattern[str]], ...]
+    list_re: re.Pattern[str] | None
     numerators: frozenset[int]
 
 
@@ -68,10 +70,7 @@ def qualifier_data(lang: str) -> QualifierData:
     raw = load(lang, "qualifiers")
     prefix_tags = {p: tag for tag, phrases in raw["prefix"].items() for p in phrases}
     suffix_tags = {p.strip(): tag for tag, phrases in raw["suffix"].items() for p in phrases}
-    prefix_re = re.compile(
-        rf"(?P<q>{'|'.join(_bounded(p) for p in sorted(prefix_tags, key=len, reverse=True))})"
-        r"[ ]{0,3}\Z"
-    )
+    prefix_re = re.compile(rf"(?P<q>{_prefix_alternation(prefix_tags)})[ ]{{0,3}}\Z")
     suffix_re = re.compile(
         r"(?:[ ]{0,2})(?P<q>"
         + "|".join(_phrase(p) for p in sorted(suffix_tags, key=len, reverse=True))
@@ -109,6 +108,9 @@ def qualifier_data(lang: str) -> QualifierData:
             for t in raw["ratio"]["templates"]
         ),
         numerators=frozenset(raw["ratio"]["numerators"]),
+        list_re=re.compile(
+            r"[ ]{0,2}(?:" + "|".join(_phrase(j) for j in raw["list"]["joiners"]) + r")[ ]{1,3}"
+        ) if raw.get("list", {}).get("joiners") else None,
         joiner_re=re.compile(
             r"[ ]{0,3}(?:"
             + "|".join(_phrase(j) for j in sorted(raw["range"]["bound_joiners"], key=len, reverse=True))
@@ -121,6 +123,24 @@ def _bounded(phrase: str) -> str:
     """A prefix phrase; word-initial phrases may not start inside a word ("x>10" is fine)."""
     body = _phrase(phrase)
     return rf"(?<![\w']){body}" if phrase[:1].isalnum() else rf"(?<![<>=!]){body}"
+
+
+def _prefix_alternation(phrases: Iterable[str]) -> str:
+    r"""The prefix phrases as two tries, each behind the check :func:`_bounded` makes.
+
+    Matches what ``"|".join(_bounded(p) for p in phrases)`` matches, in a fraction of the
+    time: the check is made once per position, not once per phrase, and each letter is
+    tested once. (Anchored at ``\Z``, at most one phrase can match from a position, so
+    the order of the alternatives does not matter.)
+
+    >>> print(_prefix_alternation(["about", "at least", "~"]))
+    (?<![\w'])(?:a(?:bout|t[ ]{1,3}least))|(?<![<>=!])(?:\~)
+    """
+    words = [" ".join(p.split()) for p in phrases if p[:1].isalnum()]
+    signs = [" ".join(p.split()) for p in phrases if not p[:1].isalnum()]
+    groups = [rf"(?<![\w'])(?:{alternation(words)})"] if words else []
+    groups += [rf"(?<![<>=!])(?:{alternation(signs)})"] if signs else []
+    return "|".join(groups)
 
 
 def _tag(table: dict[str, str], surface: str) -> str:
@@ -172,7 +192,9 @@ def _range_at(
             if scaled <= high:
                 low = scaled
         if low > high:
-            return None
+            if b.kind == "bare":
+                return None  # "5-3" is a score or a code, not a range
+            low, high = high, low  # "from -18 °C to -34 °C"
         cand = Candidate(
             kind=b.kind,
             start=start,
@@ -299,9 +321,34 @@ def _join_bounds(view: str, cands: list[Candidate], data: QualifierData) -> list
     return out
 
 
+def _share_units(view: str, mentions: Sequence[Mention], data: QualifierData) -> list[Mention]:
+    """A unit written once after a list applies to each: "45 and 50 mg" (rule unit.shared)."""
+    out = list(mentions)
+    if data.list_re is None:
+        return out
+    for i in range(len(out) - 2, -1, -1):
+        a, b = out[i], out[i + 1]
+        if a.kind == "bare" and b.kind != "bare" and not a.num.vague and data.list_re.fullmatch(view, a.end, b.start):
+            out[i] = Mention(
+                a.num, a.start, a.end, kind=b.kind, unit=b.unit, dimensionality=b.dimensionality,
+                iso_duration=None if b.iso_duration is None else _iso_like(b.iso_duration, a.num.value, b.num.value),
+                rules=[*a.rules, "unit.shared"],
+            )
+    return out
+
+
+def _iso_like(iso: str, value: object, template_value: object) -> str | None:
+    """The ISO duration of the same unit for another amount ("P50D" for 50 -> "P45D")."""
+    m = re.fullmatch(r"(P(?:T)?)([\d.]+)([A-Z])", iso)
+    if m is None or str(template_value) != m.group(2):
+        return None
+    return f"{m.group(1)}{value}{m.group(3)}"
+
+
 def qualify(view: str, lang: str, mentions: Sequence[Mention]) -> list[Candidate]:
     """Turn mentions into candidates: ranges first, then single qualified mentions."""
     data = qualifier_data(lang)
+    mentions = _share_units(view, mentions, data)
     out: list[Candidate] = []
     i = 0
     while i < len(mentions):

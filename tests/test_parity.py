@@ -10,7 +10,8 @@ FILES = DATA_FILES()
 #: sections whose keys are words of the language, not tags
 WORD_TABLES: dict[str, tuple[str, ...]] = {
     "numbers": ("cardinals", "scales", "multipliers", "multipliers_attached", "multipliers_money",
-                "fractions", "vague"),
+                "multipliers_case", "fractions", "vague"),
+    "units": ("prefixes", "word_prefixes", "symbols", "words", "currency_symbols", "currency_words"),
 }
 
 
