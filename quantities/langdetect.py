@@ -15,7 +15,7 @@ and by frequent function words, all listed in ``lang/<code>/lang.toml``.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from quantities.lang import LANGS, load
 
@@ -25,7 +25,7 @@ _SAMPLE = 20_000
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _profile(lang: str) -> tuple[str, frozenset[str], frozenset[str]]:
     raw = load(lang, "lang")["detect"]
     return raw["script"], frozenset(raw["letters"]), frozenset(raw["words"])

@@ -10,11 +10,14 @@ code-point offsets into the original text and ``text == input[start:end]`` alway
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 __all__ = [
+    "COUNT_KINDS",
+    "KINDS",
+    "SCHEMA_VERSION",
     "BatchError",
     "BatchRecord",
     "CasualtyFact",
@@ -28,9 +31,6 @@ __all__ = [
     "PercentFact",
     "QuantityFact",
     "Rejection",
-    "COUNT_KINDS",
-    "KINDS",
-    "SCHEMA_VERSION",
 ]
 
 SCHEMA_VERSION = "1.0"
@@ -159,16 +159,7 @@ class NumberFact(_NumericBase):
 
 
 Fact = Annotated[
-    Union[
-        CountFact,
-        CasualtyFact,
-        DateFact,
-        DurationFact,
-        QuantityFact,
-        MoneyFact,
-        PercentFact,
-        NumberFact,
-    ],
+    CountFact | CasualtyFact | DateFact | DurationFact | QuantityFact | MoneyFact | PercentFact | NumberFact,
     Field(discriminator="kind"),
 ]
 

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from conftest import CORPUS, read_jsonl
 from quantities import Options, analyze
+
+from conftest import CORPUS, read_jsonl
 
 FILES = ("counts", "negatives", "numbers")
 LANGS = ("en",)

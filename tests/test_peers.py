@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import pytest
@@ -30,12 +30,15 @@ TARGETS: list[tuple[str, str, float]] = [
     ("duckling_duration_ru", "rate", 0.90),
 ]
 #: suites below target today: suite -> reason (with the measured figure)
-KNOWN_BELOW: dict[str, str] = {}
+KNOWN_BELOW: dict[str, str] = {
+    "duckling_numeral_en": "90.5% (95/105): 'single', 'few', 'a couple of'/'a dozen of' spans with "
+    "'of', '1 point 1', 'point 77', '30 l' (lakh vs litre), '- 1,200,000', 'one twenty two' (122)",
+}
 
 _LINE = re.compile(r"^(?P<name>\S+): (?P<passed>\d+)/(?P<total>\d+) = (?P<rate>[\d.]+)(?:\s+\[(?P<extra>.*)\])?$")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _score(suite: str) -> dict[str, dict[str, Any]]:
     tool = shared_path("tools", "peer_score.py")
     path = shared_path("eval", "peers", f"{suite}.jsonl")

@@ -8,9 +8,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import ROOT
 from quantities import Options, analyze
 from quantities.schema import SCHEMAS, schema, schema_text
+
+from conftest import ROOT
 
 SCHEMA_DIR = ROOT / "schemas"
 

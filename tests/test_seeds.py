@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, read_jsonl
 from quantities import analyze
+
+from conftest import ROOT, read_jsonl
 
 SEEDS = ROOT / "tests" / "seeds"
 GOLD = read_jsonl(SEEDS / "gold.jsonl")

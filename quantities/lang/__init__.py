@@ -8,13 +8,13 @@ finds, parses and caches them. Files are read lazily, once per process.
 from __future__ import annotations
 
 import tomllib
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
 from quantities.errors import DataError
 
-__all__ = ["LANGS", "DATA_FILES", "load"]
+__all__ = ["DATA_FILES", "LANGS", "load"]
 
 LANGS: tuple[str, ...] = ("en", "uk", "ru")
 
@@ -25,7 +25,7 @@ def DATA_FILES() -> tuple[str, ...]:  # noqa: N802 - reads like a constant
     return tuple(sorted(p.name[:-5] for p in base.iterdir() if p.name.endswith(".toml")))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(lang: str, name: str) -> dict[str, Any]:
     """Parse ``lang/<lang>/<name>.toml``; raise :class:`DataError` if missing or invalid."""
     if lang not in LANGS:
