@@ -112,6 +112,10 @@ def analyze(
         if m.kind == "bare" and m.end < len(view) and view[m.end].isalpha() and not m.num.words:
             rejected.append(Rejected(m.start, m.end, "filter.identifier", "glued to letters after it"))
             continue
+        if m.kind == "bare" and view[m.end : m.end + 1] == "-" and view[m.end + 1 : m.end + 2].isalpha():
+            # "27-year-old", "35-відсоткового", "5-тонних": an adjective, not a count
+            rejected.append(Rejected(m.start, m.end, "filter.compound", "part of a compound adjective"))
+            continue
         kept.append(m)
     by_start = {m.num.start: m for m in kept}
     candidates: list[Candidate] = list(date_cands)

@@ -41,6 +41,7 @@ class CueData:
     stop: frozenset[str]
     plural_suffixes: tuple[str, ...]
     plural_nouns: frozenset[str]
+    noun_words: int
     models_re: re.Pattern[str]
     human: frozenset[str]
     joiners: frozenset[str]
@@ -88,6 +89,7 @@ def cue_data(lang: str) -> CueData:
         stop=frozenset(raw["stop"]["words"]),
         plural_suffixes=tuple(raw["plural"]["suffixes"]),
         plural_nouns=frozenset(raw["plural"]["nouns"]),
+        noun_words=int(raw["plural"]["max_words"]),
         models_re=models_re,
         human=frozenset(raw["human"]["kinds"]),
         joiners=frozenset(numbers_words["and"]) | frozenset(["or"]),
@@ -146,14 +148,14 @@ def _find_noun(toks: list[_Tok], data: CueData, of_words: frozenset[str]) -> tup
         word = toks[j].word
         if word in data.stop and word not in data.joiners:
             break
-        if "," in toks[j].gap and j == first:
+        if "," in toks[j].gap:
             break
         seen += 1
         j += 1
     # no cue: a generic counted noun, at most three words, ending at a plural-like word
     end = first
     k = first
-    while k < len(toks) and k - first < 3:
+    while k < len(toks) and k - first < data.noun_words:
         word = toks[k].word
         if word in data.stop or word in data.joiners or (k > first and "," in toks[k].gap):
             break
@@ -191,8 +193,11 @@ def _plural_like(word: str, data: CueData) -> bool:
 
 
 def _outcome_after(toks: list[_Tok], i: int, data: CueData) -> str | None:
+    """An outcome phrase at ``toks[i]``, after at most four auxiliaries, within the clause."""
     skipped = 0
     while i < len(toks) and skipped < 4:
+        if "," in toks[i].gap and i > 0:
+            return None  # "killed two soldiers, wounded four": the comma ends the clause
         phrase = _match_at(toks, i, data.after_first)
         if phrase is not None:
             return data.outcomes_after[phrase]

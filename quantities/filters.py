@@ -21,6 +21,7 @@ __all__ = ["FilterData", "filter_data", "glued_identifier", "split_numbers"]
 _PHONE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[ -]?)?(?:\(\d{2,5}\)[ ]?)?\d{2,4}(?:[ -]\d{2,4}){1,4}(?![\w])"
 )
+_CLOCK = re.compile(r"(?:[01]?\d|2[0-4])[.:][0-5]\d")
 _TIME = re.compile(r"\d{1,2}[:.]\d{2}(?::\d{2})?(?![\d])")
 
 
@@ -32,6 +33,7 @@ class FilterData:
     ordinal_re: re.Pattern[str]
     ordinal_word_re: re.Pattern[str]
     pronouns: frozenset[str]
+    clock_re: re.Pattern[str] | None
     pronoun_before_re: re.Pattern[str] | None
 
 
@@ -57,9 +59,11 @@ def filter_data(lang: str) -> FilterData:
     pronoun = raw.get("pronoun", {})
     before = pronoun.get("before", [])
     pronoun_before_re = re.compile(rf"(?<![\w'])(?:{alternation(before)})[ ]{{1,3}}\Z") if before else None
+    prefixes = raw["time"].get("prefixes", [])
+    clock_re = re.compile(rf"(?<![\w'])(?:{alternation(prefixes)})[ ]{{1,2}}\Z") if prefixes else None
     return FilterData(
         label_re, tuple(furniture), time_re, ordinal_re, ordinal_word_re,
-        frozenset(pronoun.get("words", [])), pronoun_before_re,
+        frozenset(pronoun.get("words", [])), clock_re, pronoun_before_re,
     )
 
 
@@ -112,6 +116,9 @@ def _reason(
             return "filter.time", "a time of day"
         if start >= 3 and view[start - 1] == ":" and view[start - 3 : start - 1].strip().isdigit():
             return "filter.time", "a time of day"
+        clock = _CLOCK.fullmatch(view, start, end)
+        if clock and data.clock_re is not None and data.clock_re.search(view, max(0, start - 12), start):
+            return "filter.time", "a clock time: 'at 19.00'"
         small = isinstance(num.value, int) and 0 <= num.value <= 24
         if (small or _TIME.fullmatch(view, start, end)) and data.time_re.match(view, end):
             return "filter.time", "a time of day"

@@ -279,6 +279,7 @@ def _scan_digits(view: str, data: NumberData, text: str | None) -> Iterator[Num]
         if (
             text is not None and case in data.case_multipliers and (m.group("int") or m.group("dot"))
             and not text[end + gap + 1 : end + gap + 2].isalnum()
+            and not (gap and text[end + gap + 1 : end + gap + 2] == ".")  # "у 2019 М. Кравчук"
         ):
             factor = data.case_multipliers[case]  # "3M", ".0012G", "1,674.5 G"
             value *= factor

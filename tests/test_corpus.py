@@ -17,7 +17,7 @@ from quantities import Options, analyze
 from conftest import CORPUS, read_jsonl
 
 FILES = ("counts", "negatives", "numbers")
-LANGS = ("en",)
+LANGS = ("en", "uk", "ru")
 
 
 def _cases() -> list[Any]:
