@@ -112,17 +112,18 @@ def analyze(
         if m.kind == "bare" and m.end < len(view) and view[m.end].isalpha() and not m.num.words:
             rejected.append(Rejected(m.start, m.end, "filter.identifier", "glued to letters after it"))
             continue
-        if m.kind == "bare" and view[m.end : m.end + 1] == "-" and view[m.end + 1 : m.end + 2].isalpha():
-            # "27-year-old", "35-відсоткового", "5-тонних": an adjective, not a count
-            rejected.append(Rejected(m.start, m.end, "filter.compound", "part of a compound adjective"))
-            continue
         kept.append(m)
     by_start = {m.num.start: m for m in kept}
     candidates: list[Candidate] = list(date_cands)
     for cand in qualify(view, lang, kept):
         if cand.kind == "bare":
             classify(text, view, lang, cand)
-            if cand.kind in COUNT_KINDS and not _whole(cand):
+            hyphenated = view[cand.end : cand.end + 1] == "-" and view[cand.end + 1 : cand.end + 2].isalpha()
+            if cand.kind in COUNT_KINDS and hyphenated:
+                cand.kind = "number"  # "6.0-sigma", "35-відсоткового", "5-тонних": an adjective
+                cand.extra.pop("counted", None)
+                cand.rules.append("count.compound_adjective")
+            elif cand.kind in COUNT_KINDS and not _whole(cand):
                 cand.kind = "number"  # "half the people", "2.5 soldiers": not a count
                 cand.extra.pop("counted", None)
                 cand.rules.append("count.not_whole")

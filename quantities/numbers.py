@@ -289,8 +289,8 @@ def _scan_digits(view: str, data: NumberData, text: str | None) -> Iterator[Num]
                 factor = data.multipliers[mm.group("word")]
             elif mm.group("att") and (
                 len(mm.group("att")) > 1 or text is None or text[mm.start()].islower()
-                or _currency_before(view, start)
-            ):
+                or _currency_before(view, start) or not m.group("frac")
+            ):  # "100K" is a thousand; "573.15K" is left to the units (kelvin)
                 factor = data.attached[mm.group("att")]  # "2k"; "573.15K" is kelvin
             elif mm.group("money") and _currency_before(view, start):
                 factor = data.attached_money[mm.group("money")]
