@@ -131,6 +131,7 @@ class MeasureData:
     power_after_re: re.Pattern[str]
     per_re: re.Pattern[str]  # group "time" set when only a time unit may follow ("a day")
     percent_re: re.Pattern[str]  # group "points" for percentage points
+    percent_before_re: re.Pattern[str] | None  # "percent of 10"
     money_symbols: Mapping[str, MoneySurface]  # exact: symbols and ISO codes
     money_words: Mapping[str, MoneySurface]  # lower-case
     money_symbol_re: re.Pattern[str]  # after the number, on the text
@@ -342,6 +343,7 @@ def measure_data(lang: str) -> MeasureData:
     percent = _section(raw, "percent", lang)
     pct = _strings(percent.get("percent"), f"{lang}/units.toml [percent] percent")
     points = _optional_strings(percent, "points", f"{lang}/units.toml [percent]")
+    before = _optional_strings(percent, "before", f"{lang}/units.toml [percent]")
     for f in pct + points:
         _check_form(f, f"{lang}/units.toml [percent]")
 
@@ -380,6 +382,9 @@ def measure_data(lang: str) -> MeasureData:
         per_re=re.compile(
             f"(?P<any>{_lead_gap(per_any)})" + (f"|(?P<time>{_lead_gap(per_time)})" if per_time else "")
         ),
+        percent_before_re=re.compile(
+            rf"(?<![\w\d][ ])(?<![\w\d])(?:{_trie_pattern(before)})[ ]{{1,3}}\Z"
+        ) if before else None,
         percent_re=re.compile(
             rf"(?:[ ]{{1,3}}|-)?(?:(?P<points>{_trie_pattern(points)})|(?P<percent>{_trie_pattern(pct)}))"
         ),
@@ -682,6 +687,10 @@ def _measure(text: str, view: str, num: Num, data: MeasureData) -> Mention:
     g = _GAP.match(view, num.end)
     gap = g.group(0) if g else ""
     site = _Site(text, view, num, data, gap, g.end() if g else num.end)
+    pb = data.percent_before_re
+    before = pb.search(view, max(0, num.start - 20), num.start) if pb is not None else None
+    if before is not None:  # "percent of 10"
+        return Mention(num, before.start(), num.end, kind="percent", rules=["percent.before"])
     if num.words and not gap:
         return Mention(num, num.start, num.end)
     # the order is the precedence: a percent sign, a currency before the number, a
