@@ -17,7 +17,7 @@ from quantities.errors import UnknownLanguageError
 from quantities.filters import split_numbers
 from quantities.lang import LANGS
 from quantities.langdetect import detect
-from quantities.measures import attach
+from quantities.measures import attach, find_phrases
 from quantities.models import COUNT_KINDS, Extraction, Fact, Rejection
 from quantities.normalize import to_view
 from quantities.numbers import find_numbers
@@ -107,6 +107,12 @@ def analyze(
     nums, filtered = split_numbers(view, lang, find_numbers(view, lang, text))
     rejected = [*rejected, *filtered]
     mentions = attach(text, view, lang, nums)
+    phrases = find_phrases(view, lang)
+    if phrases:  # "half an hour", "полчаса": durations with no number of their own
+        taken = [(m.start, m.end) for m in mentions if m.kind != "bare"]
+        phrases = [p for p in phrases if not any(s < p.end and p.start < e for s, e in taken)]
+        mentions = [m for m in mentions if not any(p.start < m.end and m.start < p.end for p in phrases)]
+        mentions = sorted([*mentions, *phrases], key=lambda m: m.start)
     kept: list[Mention] = []
     for m in mentions:
         if m.kind == "bare" and m.end < len(view) and view[m.end].isalpha() and not m.num.words:

@@ -132,6 +132,8 @@ class MeasureData:
     per_re: re.Pattern[str]  # group "time" set when only a time unit may follow ("a day")
     percent_re: re.Pattern[str]  # group "points" for percentage points
     percent_before_re: re.Pattern[str] | None  # "percent of 10"
+    phrases: dict[str, tuple[Decimal, str]]  # "half an hour" -> (0.5, "hour")
+    phrase_re: re.Pattern[str] | None
     money_symbols: Mapping[str, MoneySurface]  # exact: symbols and ISO codes
     money_words: Mapping[str, MoneySurface]  # lower-case
     money_symbol_re: re.Pattern[str]  # after the number, on the text
@@ -344,6 +346,13 @@ def measure_data(lang: str) -> MeasureData:
     pct = _strings(percent.get("percent"), f"{lang}/units.toml [percent] percent")
     points = _optional_strings(percent, "points", f"{lang}/units.toml [percent]")
     before = _optional_strings(percent, "before", f"{lang}/units.toml [percent]")
+    phrases: dict[str, tuple[Decimal, str]] = {}
+    for phrase, spec in _section(raw, "phrases", lang).items():
+        amount, _, unit = str(spec).partition(" ")
+        if unit not in DURATION_UNITS:
+            raise DataError(f"{lang}/units.toml [phrases] {phrase!r}: {unit!r} is not a duration unit")
+        _check_form(phrase, f"{lang}/units.toml [phrases]")
+        phrases[phrase] = (Decimal(amount), unit)
     for f in pct + points:
         _check_form(f, f"{lang}/units.toml [percent]")
 
@@ -382,6 +391,8 @@ def measure_data(lang: str) -> MeasureData:
         per_re=re.compile(
             f"(?P<any>{_lead_gap(per_any)})" + (f"|(?P<time>{_lead_gap(per_time)})" if per_time else "")
         ),
+        phrases=phrases,
+        phrase_re=re.compile(rf"(?<![\w'])(?:{_trie_pattern(phrases)})(?![\w'])") if phrases else None,
         percent_before_re=re.compile(
             rf"(?<![\w\d][ ])(?<![\w\d])(?:{_trie_pattern(before)})[ ]{{1,3}}\Z"
         ) if before else None,
@@ -700,6 +711,22 @@ def _measure(text: str, view: str, num: Num, data: MeasureData) -> Mention:
         if mention is not None:
             return mention
     return Mention(num, num.start, num.end)
+
+
+def find_phrases(view: str, lang: str) -> list[Mention]:
+    """Durations written without a number: "half an hour", "полчаса", "півроку" (rule
+    ``duration.phrase``); each carries a number of its own with the phrase's amount."""
+    data = measure_data(lang)
+    if data.phrase_re is None:
+        return []
+    out: list[Mention] = []
+    for m in data.phrase_re.finditer(view):
+        amount, unit = data.phrases[re.sub(r"[ ]+", " ", m.group(0))]
+        num = Num(m.start(), m.end(), _exact(amount), "duration.phrase", words=True)
+        iso = iso_duration(num.value, unit)
+        out.append(Mention(num, m.start(), m.end(), kind="duration", unit=unit,
+                           dimensionality=TIME_DIMENSION, iso_duration=iso, rules=["duration.phrase"]))
+    return out
 
 
 def attach(text: str, view: str, lang: str, nums: Sequence[Num]) -> list[Mention]:

@@ -22,8 +22,10 @@ from decimal import Decimal
 from functools import cache
 
 from quantities.candidates import Candidate, Mention, Value
+from quantities.durations import merge_durations
 from quantities.lang import load
 from quantities.numbers import alternation
+from quantities.units import iso_duration
 
 __all__ = ["QualifierData", "qualifier_data", "qualify"]
 
@@ -47,6 +49,7 @@ class QualifierData:
     joiner_re: re.Pattern[str]
     ratios: tuple[tuple[str, re.Pattern[str]], ...]
     list_re: re.Pattern[str] | None
+    duration_joiner_re: re.Pattern[str]
     numerators: frozenset[int]
 
 
@@ -108,6 +111,12 @@ def qualifier_data(lang: str) -> QualifierData:
             for t in raw["ratio"]["templates"]
         ),
         numerators=frozenset(raw["ratio"]["numerators"]),
+        duration_joiner_re=re.compile(
+            "|".join([
+                r"[ ]{1,3}",
+                *(r"[ ]{0,2}" + _phrase(j) + r"[ ]{1,3}" for j in raw["list"]["duration_joiners"]),
+            ])
+        ),
         list_re=re.compile(
             r"[ ]{0,2}(?:" + "|".join(_phrase(j) for j in raw["list"]["joiners"]) + r")[ ]{1,3}"
         ) if raw.get("list", {}).get("joiners") else None,
@@ -328,27 +337,20 @@ def _share_units(view: str, mentions: Sequence[Mention], data: QualifierData) ->
         return out
     for i in range(len(out) - 2, -1, -1):
         a, b = out[i], out[i + 1]
-        if a.kind == "bare" and b.kind != "bare" and not a.num.vague and data.list_re.fullmatch(view, a.end, b.start):
+        listed = a.kind == "bare" and b.kind != "bare" and not a.num.vague
+        if listed and data.list_re.fullmatch(view, a.end, b.start):
+            iso = iso_duration(a.num.value, b.unit) if b.kind == "duration" and b.unit else None
             out[i] = Mention(
                 a.num, a.start, a.end, kind=b.kind, unit=b.unit, dimensionality=b.dimensionality,
-                iso_duration=None if b.iso_duration is None else _iso_like(b.iso_duration, a.num.value, b.num.value),
-                rules=[*a.rules, "unit.shared"],
+                iso_duration=iso, rules=[*a.rules, "unit.shared"],
             )
     return out
-
-
-def _iso_like(iso: str, value: object, template_value: object) -> str | None:
-    """The ISO duration of the same unit for another amount ("P50D" for 50 -> "P45D")."""
-    m = re.fullmatch(r"(P(?:T)?)([\d.]+)([A-Z])", iso)
-    if m is None or str(template_value) != m.group(2):
-        return None
-    return f"{m.group(1)}{value}{m.group(3)}"
 
 
 def qualify(view: str, lang: str, mentions: Sequence[Mention]) -> list[Candidate]:
     """Turn mentions into candidates: ranges first, then single qualified mentions."""
     data = qualifier_data(lang)
-    mentions = _share_units(view, mentions, data)
+    mentions = merge_durations(view, _share_units(view, mentions, data), data.duration_joiner_re)
     out: list[Candidate] = []
     i = 0
     while i < len(mentions):

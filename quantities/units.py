@@ -30,6 +30,7 @@ __all__ = [
     "DURATION_UNITS",
     "TIME_DIMENSION",
     "UnitInfo",
+    "iso_composite",
     "iso_duration",
     "unit_info",
 ]
@@ -158,3 +159,29 @@ def iso_duration(value: int | Decimal, unit: str) -> str:
     sign = "-" if amount < 0 else ""
     body = _plain(abs(amount)) + designator
     return f"{sign}PT{body}" if time_part else f"{sign}P{body}"
+
+
+#: Seconds in each duration unit on the calendar Duckling uses to add mixed parts
+#: (month 30 days, year 365 days); parts of the same calendar family convert exactly.
+CALENDAR_SECONDS: dict[str, int] = {
+    "second": 1, "minute": 60, "hour": 3600, "day": 86_400, "week": 604_800,
+    "fortnight": 1_209_600, "month": 2_592_000, "year": 31_536_000,
+}
+
+
+def iso_composite(parts: list[tuple[int | Decimal, str]]) -> str:
+    """ISO 8601 duration of several parts: [(2, "year"), (3, "month")] -> "P2Y3M".
+
+    >>> iso_composite([(1, "hour"), (55, "minute")])
+    'PT1H55M'
+    """
+    date_part: dict[str, Decimal] = {}
+    time_part: dict[str, Decimal] = {}
+    for value, unit in parts:
+        is_time, designator, factor = _ISO[unit]
+        bucket = time_part if is_time else date_part
+        bucket[designator] = bucket.get(designator, Decimal(0)) + Decimal(value) * factor
+    body = "".join(_plain(date_part[d]) + d for d in "YMWD" if d in date_part)
+    if time_part:
+        body += "T" + "".join(_plain(time_part[d]) + d for d in "HMS" if d in time_part)
+    return "P" + body

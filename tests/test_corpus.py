@@ -16,7 +16,7 @@ from quantities import Options, analyze
 
 from conftest import CORPUS, read_jsonl
 
-FILES = ("counts", "negatives", "numbers")
+FILES = ("counts", "negatives", "numbers", "durations")
 LANGS = ("en", "uk", "ru")
 
 

@@ -11,7 +11,8 @@ FILES = DATA_FILES()
 WORD_TABLES: dict[str, tuple[str, ...]] = {
     "numbers": ("cardinals", "scales", "multipliers", "multipliers_attached", "multipliers_money",
                 "multipliers_case", "fractions", "vague"),
-    "units": ("prefixes", "word_prefixes", "symbols", "words", "currency_symbols", "currency_words"),
+    "units": ("prefixes", "word_prefixes", "symbols", "words", "currency_symbols", "currency_words",
+              "phrases"),
 }
 
 
