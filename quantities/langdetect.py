@@ -1,8 +1,9 @@
 """Language detection without models: script, distinctive letters, function words.
 
 An explicit ``lang`` always wins. Per document: Latin letters mean English; Cyrillic
-text is Ukrainian or Russian by the letters only one of them has (і ї є ґ vs ы э ъ ё)
-and by frequent function words, all listed in ``lang/<code>/lang.toml``.
+text is Ukrainian or Russian by the letters only one of them has (і ї є ґ vs ы э ъ ё),
+by frequent function words (both listed in ``lang/<code>/lang.toml``) and by the number
+and cue words of the data files that only one of the two languages has.
 
 >>> detect("Понад 2 000 військовослужбовців")
 'uk'
@@ -10,6 +11,8 @@ and by frequent function words, all listed in ``lang/<code>/lang.toml``.
 'ru'
 >>> detect("More than 2,000 troops")
 'en'
+>>> detect("за добу загинули 5 людей")
+'uk'
 """
 
 from __future__ import annotations
@@ -25,10 +28,31 @@ _SAMPLE = 20_000
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+def _vocabulary(lang: str) -> set[str]:
+    """Every single word of a language's number and cue tables."""
+    words: set[str] = set()
+    numbers = load(lang, "numbers")
+    for section in ("cardinals", "scales", "vague"):
+        words.update(numbers[section])
+    cues = load(lang, "cues")
+    for phrases in cues["kinds"].values():
+        words.update(w for p in phrases for w in p.split())
+    for spec in cues["outcomes"].values():
+        words.update(w for key in ("after", "before") for p in spec.get(key, []) for w in p.split())
+    return words
+
+
 @cache
 def _profile(lang: str) -> tuple[str, frozenset[str], frozenset[str]]:
+    """Script, distinctive letters, and distinctive words: the function words of
+    ``lang.toml`` plus the number and cue words no other language of the script has."""
     raw = load(lang, "lang")["detect"]
-    return raw["script"], frozenset(raw["letters"]), frozenset(raw["words"])
+    own = _vocabulary(lang)
+    others: set[str] = set()
+    for other in LANGS:
+        if other != lang and load(other, "lang")["detect"]["script"] == raw["script"]:
+            others |= _vocabulary(other) | set(load(other, "lang")["detect"]["words"])
+    return raw["script"], frozenset(raw["letters"]), frozenset(set(raw["words"]) | (own - others))
 
 
 def detect(text: str) -> str:
