@@ -8,6 +8,7 @@ and the ``[ordinals]`` of ``numbers.toml``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -34,6 +35,7 @@ class FilterData:
     ordinal_word_re: re.Pattern[str]
     pronouns: frozenset[str]
     clock_re: re.Pattern[str] | None
+    idiom_re: re.Pattern[str] | None
     pronoun_before_re: re.Pattern[str] | None
 
 
@@ -61,9 +63,11 @@ def filter_data(lang: str) -> FilterData:
     pronoun_before_re = re.compile(rf"(?<![\w'])(?:{alternation(before)})[ ]{{1,3}}\Z") if before else None
     prefixes = raw["time"].get("prefixes", [])
     clock_re = re.compile(rf"(?<![\w'])(?:{alternation(prefixes)})[ ]{{1,2}}\Z") if prefixes else None
+    idioms = raw.get("idioms", {}).get("phrases", [])
+    idiom_re = re.compile(rf"(?<![\w'])(?:{alternation(idioms)})(?![\w'])") if idioms else None
     return FilterData(
         label_re, tuple(furniture), time_re, ordinal_re, ordinal_word_re,
-        frozenset(pronoun.get("words", [])), clock_re, pronoun_before_re,
+        frozenset(pronoun.get("words", [])), clock_re, idiom_re, pronoun_before_re,
     )
 
 
@@ -124,9 +128,11 @@ def _reason(
             return "filter.time", "a time of day"
         if _dotted(view, start, end):
             return "filter.dotted", "part of a dotted code, version or address"
-    for p_start, p_end in phones:
-        if p_start <= start and end <= p_end:
-            return "filter.phone", "part of a phone number"
+    # phones are in text order and never overlap: only the last one starting at or
+    # before the number can contain it (a bisection keeps the stage linear)
+    i = bisect_right(phones, (start, len(view) + 1)) - 1
+    if i >= 0 and phones[i][0] <= start and end <= phones[i][1]:
+        return "filter.phone", "part of a phone number"
     return None
 
 
@@ -141,11 +147,18 @@ def _dotted(view: str, start: int, end: int) -> bool:
 def split_numbers(view: str, lang: str, nums: Sequence[Num]) -> tuple[list[Num], list[Rejected]]:
     """Keep the numbers no filter objects to; report the others."""
     data = filter_data(lang)
+    idioms = [m.span() for m in data.idiom_re.finditer(view)] if data.idiom_re is not None else []
     phones = [m.span() for m in _PHONE.finditer(view) if _looks_like_phone(m.group(0))]
     kept: list[Num] = []
     rejected: list[Rejected] = []
     for num in nums:
         why = _reason(num, view, data, phones)
+        if why is not None and why[0] == "filter.label" and idioms:
+            label = data.label_re.search(view, max(0, num.start - 30), num.start)
+            if label is not None and any(s <= label.start() < e for s, e in idioms):
+                why = None  # "at one point 300 people": the label word belongs to a set phrase
+        if why is None and num.words and any(s <= num.start and num.end <= e for s, e in idioms):
+            why = ("filter.idiom", "a number word inside a set phrase: 'at one point', 'one by one'")
         if why is None:
             kept.append(num)
         else:
