@@ -1,22 +1,38 @@
 """The ``quantities`` command line: extract, batch, schema, explain.
 
 Exit status: 0 success; 1 ``batch`` finished but some records are error records;
-2 usage error (bad option, unreadable input file).
+2 usage error (bad option, unreadable input file, a missing optional extra, workers or
+a Dask scheduler that cannot be reached); 130 ``batch`` interrupted (Ctrl-C, SIGTERM):
+the output holds the records so far, complete and in order. The batch runner itself
+lives in :mod:`quantities.batch`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
+import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from quantities import __version__
 from quantities.api import analyze, parse_reference_date
+from quantities.batch import (
+    DEFAULT_TIMEOUT,
+    Chunk,
+    JsonlFormat,
+    Progress,
+    available_cores,
+    iter_batch,
+    numbered_lines,
+    process_line,
+)
 from quantities.lang import LANGS
-from quantities.models import BatchError, BatchRecord, Extraction
+from quantities.models import Extraction
 from quantities.options import Options
 from quantities.schema import SCHEMAS, schema_text
 
@@ -30,79 +46,147 @@ def _options(args: argparse.Namespace) -> Options:
 def _open_in(path: str) -> IO[bytes]:
     if path == "-":
         return sys.stdin.buffer
-    return open(path, "rb")  # noqa: SIM115 - closed by the caller
+    return open(path, "rb")
 
 
-def _error(rid: Any, kind: str, message: str) -> BatchRecord:
-    return BatchRecord(id=rid, facts=[], error=BatchError(type=kind, message=message))
+class _Stop:
+    """Ctrl-C (SIGINT) or SIGTERM: finish the chunk being written, close the output (a
+    valid, truncated file) and exit 130. A second Ctrl-C interrupts at once."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.saved: dict[int, Any] = {}
+
+    def __call__(self) -> bool:
+        return self.requested
+
+    def _handle(self, signum: int, _frame: object) -> None:
+        self.requested = True
+        signal.signal(signum, self.saved.get(signum, signal.SIG_DFL))
+
+    def __enter__(self) -> _Stop:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            try:
+                self.saved[signum] = signal.signal(signum, self._handle)
+            except ValueError:  # not the main thread: leave signals alone
+                break
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self.saved.items():
+            signal.signal(signum, handler)
 
 
-def process_line(raw: bytes, line_no: int, options: Options) -> BatchRecord:
-    """One input line of ``batch`` -> one output record; never raises."""
-    try:
-        line = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return _error(None, "invalid_utf8", f"line {line_no}: not valid UTF-8 ({exc.reason} at byte {exc.start})")
-    if not line.strip():
-        return _error(None, "empty_line", f"line {line_no}: empty line")
-    try:
-        rec = json.loads(line)
-    except ValueError as exc:
-        return _error(None, "invalid_json", f"line {line_no}: {exc}")
-    if not isinstance(rec, dict):
-        return _error(None, "invalid_record", f"line {line_no}: a JSON object was expected")
-    rid = rec.get("id")
-    if not isinstance(rid, (str, int)) or isinstance(rid, bool):
-        rid = None if rid is None else str(rid)
-    text = rec.get("text")
-    if text is None:
-        return _error(rid, "missing_text", f"line {line_no}: no 'text' field")
-    if not isinstance(text, str):
-        return _error(rid, "invalid_type", f"line {line_no}: 'text' must be a string, not {type(text).__name__}")
-    lang = rec.get("lang")
-    if lang is not None and lang not in LANGS:
-        return _error(rid, "invalid_lang", f"line {line_no}: unknown lang {lang!r}")
-    try:
-        reference = parse_reference_date(rec.get("reference_date"))
-    except (TypeError, ValueError) as exc:
-        return _error(rid, "invalid_reference_date", f"line {line_no}: {exc}")
-    try:
-        result = analyze(text, lang=lang, reference_date=reference, options=options)
-    except Exception as exc:  # noqa: BLE001 - a bug must not lose the record: report it
-        return _error(rid, "internal_error", f"line {line_no}: {type(exc).__name__}: {exc}")
-    if any(r.rule == "limits.max_chars" for r in result.rejected):
-        return _error(rid, "input_too_long", f"line {line_no}: {result.rejected[0].reason}")
-    return BatchRecord(id=rid, facts=result.facts, error=None)
+class _JsonlSink:
+    def __init__(self, stream: IO[bytes], owned: bool) -> None:
+        self.stream, self.owned = stream, owned
+
+    def write(self, payload: bytes) -> None:
+        self.stream.write(payload)
+
+    def close(self) -> None:
+        if self.owned:
+            self.stream.close()
+        else:
+            self.stream.flush()
+
+    abort = close
 
 
-def _lines(stream: IO[bytes]) -> Iterator[bytes]:
-    for raw in stream:
-        yield raw.rstrip(b"\r\n") if raw.endswith(b"\n") else raw
+def _usage(message: str) -> int:
+    print(f"quantities batch: {message}", file=sys.stderr)
+    return 2
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
     options = _options(args)
+    jobs = args.jobs if args.jobs > 0 else available_cores()
+    fmt: Any = JsonlFormat()
+    if args.format == "parquet":
+        if args.output == "-":
+            return _usage("--format parquet needs a file: -o OUTPUT")
+        try:
+            from quantities import arrow
+        except ImportError:
+            return _usage("--format parquet needs pyarrow: pip install 'news-quantities[parquet]'")
+        fmt = arrow.ParquetFormat()
+    if args.dask is not None:
+        try:
+            import quantities.dask as qdask
+        except ImportError:
+            return _usage("--dask needs dask and distributed: pip install 'news-quantities[dask]'")
     try:
         source = _open_in(args.input)
     except OSError as exc:
-        print(f"quantities batch: cannot read {args.input}: {exc}", file=sys.stderr)
-        return 2
-    out: IO[str] = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")  # noqa: SIM115
-    failed = 0
+        return _usage(f"cannot read {args.input}: {exc}")
     try:
-        for line_no, raw in enumerate(_lines(source), start=1):
-            record = process_line(raw, line_no, options)
-            failed += record.error is not None
-            out.write(record.model_dump_json() + "\n")
-    except KeyboardInterrupt:
-        out.flush()
-        return 130
-    finally:
-        if out is not sys.stdout:
-            out.close()
+        sink: Any = (arrow.ParquetSink(args.output) if args.format == "parquet"
+                     else _JsonlSink(sys.stdout.buffer, False) if args.output == "-"
+                     else _JsonlSink(open(args.output, "wb"), True))  # noqa: SIM115 - closed by _drain
+    except OSError as exc:
         if source is not sys.stdin.buffer:
             source.close()
+        return _usage(f"cannot write {args.output}: {exc}")
+    progress = Progress(sys.stderr, _size(source))
+    with _Stop() as stop:
+        lines = numbered_lines(source)
+        if args.dask is not None:
+            chunks: Generator[Chunk[Any], None, None] = qdask.iter_batch_distributed(
+                lines, options, fmt, address=args.dask, jobs=jobs, stop=stop
+            )
+        else:
+            chunks = iter_batch(lines, options, fmt, jobs=jobs, timeout=args.timeout or None, stop=stop)
+        try:
+            failed = _drain(chunks, sink, progress)
+        except (RuntimeError, OSError) as exc:  # workers that cannot start, a scheduler out of reach
+            print(f"quantities batch: {exc}", file=sys.stderr)
+            return 2
+        finally:
+            if source is not sys.stdin.buffer:
+                source.close()
+        if failed is None:
+            return 141
+        if stop.requested:
+            print(f"quantities batch: interrupted; the output holds the first {progress.docs} records",
+                  file=sys.stderr)
+            return 130
     return 1 if failed else 0
+
+
+def _drain(chunks: Generator[Chunk[Any], None, None], sink: Any, progress: Progress) -> int | None:
+    """Write the chunks in order; the number of error records (None: the reader of
+    standard output went away). The output is closed, valid, whatever happens."""
+    failed = 0
+    try:
+        for chunk in chunks:
+            sink.write(chunk.payload)
+            failed += chunk.errors
+            progress.update(chunk)
+    except BrokenPipeError:
+        chunks.close()
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return None
+    except KeyboardInterrupt:  # a second Ctrl-C: stop now, keep what is written
+        chunks.close()
+        sink.close()
+        raise
+    except BaseException:
+        chunks.close()
+        sink.abort()
+        raise
+    finally:
+        progress.close()
+    sink.close()
+    return failed
+
+
+def _size(stream: IO[bytes]) -> int | None:
+    """The size of a regular input file (for the progress display), else None."""
+    try:
+        info = os.fstat(stream.fileno())
+    except (OSError, ValueError, AttributeError):
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) else None
 
 
 def _read_text(path: str) -> str:
@@ -174,6 +258,26 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of jobs: {value!r}") from None
+    if jobs < 0:
+        raise argparse.ArgumentTypeError("--jobs must be 0 (all cores) or more")
+    return jobs
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    if not 0 <= seconds < float("inf"):
+        raise argparse.ArgumentTypeError("--timeout must be 0 (no limit) or a positive number of seconds")
+    return seconds
+
+
 def _reference_date(value: str) -> str:
     try:
         parse_reference_date(value)
@@ -210,12 +314,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="JSON Lines in, one output line per input line, in order",
         description='Input lines: {"id", "text", "reference_date"?, "lang"?}. Output lines: '
         '{"id", "facts": [...], "error": null | {"type", "message"}}. A bad line becomes an '
-        "error record and the run goes on; exit status 1 when any record is an error.",
+        "error record and the run goes on. Exit status: 0, or 1 when any record is an error, "
+        "2 on a usage error, 130 when interrupted (the output then holds the records so far). "
+        "A progress line goes to standard error when it is a terminal.",
     )
     p_batch.add_argument("input", nargs="?", default="-", metavar="INPUT|-")
     p_batch.add_argument("-o", "--output", default="-", metavar="OUTPUT|-")
     p_batch.add_argument("--all-numbers", action="store_true",
                          help="also return bare numbers (kind 'number')")
+    p_batch.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
+                         help="worker processes (default 1; 0: one per available core); "
+                         "the output is the same for every N")
+    p_batch.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                         help=f"time limit per document (default {DEFAULT_TIMEOUT:g}); a document "
+                         "over it becomes a 'timeout' error record. Documents run in worker "
+                         "processes so that a stuck one can be stopped; 0 = no limit, and with "
+                         "--jobs 1 everything runs in this process")
+    p_batch.add_argument("--format", choices=["jsonl", "parquet"], default="jsonl",
+                         help="JSON Lines (default), or Parquet: one row per fact (needs pyarrow, "
+                         "the 'parquet' extra; -o OUTPUT required)")
+    p_batch.add_argument("--dask", metavar="ADDRESS|local",
+                         help="run on a Dask cluster: a scheduler address (tcp://host:8786) or "
+                         "'local' for a local cluster of --jobs workers (needs the 'dask' extra); "
+                         "no per-document time limit there")
     p_batch.set_defaults(func=_cmd_batch)
 
     p_schema = sub.add_parser("schema", help="print the JSON Schema of the output")
@@ -224,7 +345,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_schema.add_argument("--write", metavar="DIR", help="write every schema file into DIR")
     p_schema.set_defaults(func=_cmd_schema)
 
-    p_explain = sub.add_parser("explain", help="each fact with its rules, each rejected candidate with its reason")
+    p_explain = sub.add_parser(
+        "explain", help="each fact with its rules, each rejected candidate with its reason"
+    )
     p_explain.add_argument("text", nargs="*", help="the text (default: standard input)")
     common(p_explain)
     p_explain.set_defaults(func=_cmd_explain)

@@ -10,8 +10,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import ROOT
 from quantities.cli import main
+
+from conftest import ROOT
 
 BATCH_SCHEMA = json.loads((ROOT / "schemas" / "batch-record.schema.json").read_text(encoding="utf-8"))
 
@@ -91,7 +92,8 @@ def test_schema_command_prints_the_fact_schema(capsys: pytest.CaptureFixture[str
 
 
 def test_console_script_runs_as_module() -> None:
-    proc = subprocess.run([sys.executable, "-m", "quantities", "--help"], capture_output=True, text=True, check=False)
+    cmd = [sys.executable, "-m", "quantities", "--help"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     assert proc.returncode == 0 and "batch" in proc.stdout
 
 

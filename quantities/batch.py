@@ -1,0 +1,555 @@
+"""Batch extraction: JSON Lines in, exactly one record per input line out, in input order.
+
+Three layers, each usable alone:
+
+* :func:`process_line` / :func:`process_record`: one input line (or one already parsed
+  record) -> one :class:`~quantities.models.BatchRecord`. They never raise: a bad line
+  becomes an error record that names the line and the problem.
+* :func:`iter_batch`: streams numbered lines through a pool of worker processes and yields
+  :class:`Chunk` results in input order, with bounded memory. A document that runs past
+  the per-document time limit has its worker killed and replaced and becomes an error
+  record of type ``timeout``; a worker that dies becomes ``worker_crashed`` for the one
+  document it was on. Everything else in the chunk is run again, so no record is lost.
+* :class:`JsonlFormat` (and ``quantities.arrow.ParquetFormat``): how a chunk of records
+  is encoded in the worker and written by the parent.
+
+The output depends only on the input and the options: never on the clock, the locale,
+the hash seed, the number of jobs or how the input was cut into chunks (time limits
+aside, which by their nature depend on the machine).
+
+>>> rec = process_line(b'{"id": 7, "text": "Ten soldiers arrived."}', 1, Options())
+>>> rec.id, [f.kind for f in rec.facts], rec.error
+(7, ['personnel'], None)
+>>> process_line(b'{"id": 8}', 2, Options()).error.message
+"line 2: no 'text' field"
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing
+import os
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import IO, Any, Generic, Protocol, TypeVar
+
+from quantities.api import analyze, parse_reference_date
+from quantities.lang import LANGS
+from quantities.models import BatchError, BatchRecord, Extraction
+from quantities.options import Options
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "Analyzer",
+    "Chunk",
+    "Format",
+    "JsonlFormat",
+    "Progress",
+    "available_cores",
+    "error_record",
+    "iter_batch",
+    "numbered_lines",
+    "process_line",
+    "process_record",
+    "run_chunk",
+]
+
+#: Seconds one document may take before it becomes a ``timeout`` error record.
+DEFAULT_TIMEOUT = 30.0
+
+P = TypeVar("P")
+P_co = TypeVar("P_co", covariant=True)
+
+#: A numbered input line: (1-based line number, raw bytes without the line break).
+Line = tuple[int, bytes]
+
+
+class Analyzer(Protocol):
+    """The per-document function: :func:`quantities.analyze` unless a caller injects another.
+
+    It must be a module-level function (it is sent to worker processes by reference).
+    """
+
+    def __call__(
+        self, text: str, *, lang: str | None, reference_date: date | None, options: Options
+    ) -> Extraction: ...
+
+
+def error_record(rid: str | int | None, kind: str, message: str) -> BatchRecord:
+    """An error record: no facts, ``error`` = ``{"type": kind, "message": message}``."""
+    return BatchRecord(id=rid, facts=[], error=BatchError(type=kind, message=message))
+
+
+def _record_id(rec: Mapping[str, Any]) -> str | int | None:
+    """The record's ``id``: a string or integer as given, anything else as its string."""
+    rid = rec.get("id")
+    if rid is None or (isinstance(rid, (str, int)) and not isinstance(rid, bool)):
+        return rid
+    return str(rid)
+
+
+def process_record(
+    rec: Mapping[str, Any], where: str, options: Options, analyzer: Analyzer = analyze
+) -> BatchRecord:
+    """One parsed input record ``{"id", "text", "reference_date"?, "lang"?}`` -> one output record.
+
+    ``where`` names the record in error messages ("line 12"). Never raises.
+    """
+    rid = _record_id(rec)
+    text = rec.get("text")
+    if text is None:
+        return error_record(rid, "missing_text", f"{where}: no 'text' field")
+    if not isinstance(text, str):
+        message = f"{where}: 'text' must be a string, not {type(text).__name__}"
+        return error_record(rid, "invalid_type", message)
+    lang = rec.get("lang")
+    if lang is not None and lang not in LANGS:
+        return error_record(rid, "invalid_lang", f"{where}: unknown lang {lang!r}")
+    try:
+        reference = parse_reference_date(rec.get("reference_date"))
+    except (TypeError, ValueError) as exc:
+        return error_record(rid, "invalid_reference_date", f"{where}: {exc}")
+    try:
+        result = analyzer(text, lang=lang, reference_date=reference, options=options)
+    except Exception as exc:  # noqa: BLE001 - a bug must not lose the record: report it
+        return error_record(rid, "internal_error", f"{where}: {type(exc).__name__}: {exc}")
+    if any(r.rule == "limits.max_chars" for r in result.rejected):
+        return error_record(rid, "input_too_long", f"{where}: {result.rejected[0].reason}")
+    return BatchRecord(id=rid, facts=result.facts, error=None)
+
+
+def _line_id(raw: bytes) -> str | int | None:
+    """The ``id`` of a raw input line, if it has a usable one (for records made without
+    running the line, such as a time limit)."""
+    try:
+        rec = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    return _record_id(rec) if isinstance(rec, dict) else None
+
+
+def process_line(
+    raw: bytes, line_no: int, options: Options, analyzer: Analyzer = analyze, *, where: str | None = None
+) -> BatchRecord:
+    """One input line of ``batch`` -> one output record; never raises.
+
+    Error messages name the line ``line N``, or ``where`` when given.
+    """
+    where = where or f"line {line_no}"
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        message = f"{where}: not valid UTF-8 ({exc.reason} at byte {exc.start})"
+        return error_record(None, "invalid_utf8", message)
+    if not line.strip():
+        return error_record(None, "empty_line", f"{where}: empty line")
+    try:
+        rec = json.loads(line)
+    except ValueError as exc:
+        return error_record(None, "invalid_json", f"{where}: {exc}")
+    except RecursionError:
+        return error_record(None, "invalid_json", f"{where}: JSON nested too deeply")
+    if not isinstance(rec, dict):
+        return error_record(None, "invalid_record", f"{where}: a JSON object was expected")
+    return process_record(rec, where, options, analyzer)
+
+
+# ---------------------------------------------------------------- output formats
+
+
+class Format(Protocol[P_co]):
+    """How records become output: ``encode`` runs in the worker, its payload goes to the sink.
+
+    Implementations are small picklable objects (they travel to worker processes).
+    """
+
+    def encode(self, records: list[tuple[int | None, BatchRecord]]) -> P_co:
+        """Encode (line number, record) pairs, in input order, as one payload."""
+        ...
+
+
+class JsonlFormat:
+    """One JSON object per line, UTF-8, exactly as ``schemas/batch-record.schema.json``."""
+
+    def encode(self, records: list[tuple[int | None, BatchRecord]]) -> bytes:
+        return b"".join(rec.model_dump_json().encode("utf-8") + b"\n" for _, rec in records)
+
+
+# ---------------------------------------------------------------- chunks
+
+
+@dataclass(frozen=True)
+class Chunk(Generic[P]):
+    """The encoded output of consecutive input lines ``first .. first + docs - 1``."""
+
+    first: int
+    docs: int
+    facts: int
+    errors: int
+    nbytes: int
+    payload: P
+
+
+#: A unit of work: consecutive numbered lines.
+Task = list[Line]
+
+
+def run_chunk(
+    task: Task,
+    options: Options,
+    fmt: Format[P],
+    analyzer: Analyzer = analyze,
+    state: Any = None,
+) -> Chunk[P]:
+    """Process consecutive lines and encode them. ``state`` (worker processes only) is a
+    shared array that tells the parent which document is running since when."""
+    records: list[tuple[int | None, BatchRecord]] = []
+    facts = errors = nbytes = 0
+    for index, (line_no, raw) in enumerate(task):
+        if state is not None:
+            state[1] = time.monotonic()
+            state[0] = index
+        rec = process_line(raw, line_no, options, analyzer)
+        records.append((line_no, rec))
+        facts += len(rec.facts)
+        errors += rec.error is not None
+        nbytes += len(raw) + 1
+    if state is not None:
+        state[0] = -1
+    return Chunk(task[0][0], len(task), facts, errors, nbytes, fmt.encode(records))
+
+
+def numbered_lines(stream: IO[bytes]) -> Iterator[Line]:
+    """(line number, raw line without its line break), counting from 1."""
+    for line_no, raw in enumerate(stream, start=1):
+        yield line_no, (raw[:-2] if raw.endswith(b"\r\n") else raw[:-1] if raw.endswith(b"\n") else raw)
+
+
+def _tasks(lines: Iterable[Line], max_docs: int, max_bytes: int) -> Iterator[Task]:
+    """Cut the input into tasks: 4 lines first, doubling up to ``max_docs`` (so that a
+    small input still spreads over the workers), and never much over ``max_bytes``."""
+    size = min(4, max_docs)
+    task: Task = []
+    nbytes = 0
+    for item in lines:
+        task.append(item)
+        nbytes += len(item[1])
+        if len(task) >= size or nbytes >= max_bytes:
+            yield task
+            task, nbytes = [], 0
+            size = min(size * 2, max_docs)
+    if task:
+        yield task
+
+
+def available_cores() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+# ---------------------------------------------------------------- the worker pool
+
+
+def _worker_main(
+    conn: Connection, state: Any, options: Options, fmt: Format[Any], analyzer: Analyzer
+) -> None:
+    """A worker process: run tasks until told to stop. Ctrl-C is the parent's business."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        conn.send(run_chunk(task, options, fmt, analyzer, state))
+
+
+def warm_up() -> None:
+    """Build the lazily built language caches (data files, patterns) in this process.
+
+    The fork server runs it once, so that every worker forked from it, first or
+    replacement, starts warm. A failure here is not hidden: it happens again, and is
+    reported as an error record, when a worker analyses a document.
+    """
+    for text, lang in (("About 50 people arrived on 6 January 2022.", "en"),
+                       ("Близько 50 людей прибули 6 січня 2022 року.", "uk"),
+                       ("Около 50 человек прибыли 6 января 2022 года.", "ru")):
+        try:
+            analyze(text, lang=lang, reference_date=date(2022, 1, 6))
+        except Exception:  # noqa: BLE001 - see the docstring
+            continue
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """``forkserver`` where there is one (workers fork from a clean, single-threaded
+    server that has the pipeline imported), else ``spawn``."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["quantities._preload"])
+        return ctx
+    return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
+
+
+class _Worker:
+    def __init__(self, ctx: Any, options: Options, fmt: Format[Any], analyzer: Analyzer) -> None:
+        self.conn, child = ctx.Pipe()
+        self.state = ctx.RawArray("d", [-1.0, 0.0])
+        self.proc: BaseProcess = ctx.Process(
+            target=_worker_main, args=(child, self.state, options, fmt, analyzer), daemon=True
+        )
+        self.proc.start()
+        child.close()
+        self.task: Task | None = None
+
+    def started(self) -> float | None:
+        """When the document being processed started (``time.monotonic``), if any."""
+        started: float = self.state[1]
+        return started if self.task is not None and self.state[0] >= 0 else None
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.proc.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                self.proc.kill()
+        self.proc.join(timeout=None if kill else 5)
+        if self.proc.is_alive():  # pragma: no cover - a worker that ignores the request
+            self.proc.kill()
+            self.proc.join()
+        self.conn.close()
+
+
+class _Pool(Generic[P]):
+    """Worker processes, one task in flight each; a stuck or dead one is replaced."""
+
+    def __init__(
+        self, jobs: int, options: Options, fmt: Format[P], analyzer: Analyzer, timeout: float | None
+    ) -> None:
+        self.ctx = _context()
+        self.options, self.fmt, self.analyzer, self.timeout = options, fmt, analyzer, timeout
+        self.workers = [self._spawn() for _ in range(jobs)]
+        self.retry: deque[Task] = deque()
+        self.ready: dict[int, Chunk[P]] = {}
+        self.start_failures = 0
+
+    def _spawn(self) -> _Worker:
+        return _Worker(self.ctx, self.options, self.fmt, self.analyzer)
+
+    def close(self, kill: bool = False) -> None:
+        for w in self.workers:
+            w.stop(kill=kill or w.task is not None)
+
+    def busy(self) -> list[_Worker]:
+        return [w for w in self.workers if w.task is not None]
+
+    def idle(self) -> list[_Worker]:
+        return [w for w in self.workers if w.task is None]
+
+    def send(self, worker: _Worker, task: Task) -> None:
+        worker.task = task
+        worker.state[0], worker.state[1] = -1.0, 0.0
+        with contextlib.suppress(OSError):  # a dead worker: collect() finds it and reruns the task
+            worker.conn.send(task)
+
+    def _replace(self, worker: _Worker, reason: str) -> None:
+        """Kill and replace a stuck or dead worker; its task is split around the document
+        it was on (a ``timeout`` or ``worker_crashed`` record) and the rest is run again."""
+        task = worker.task
+        assert task is not None
+        worker.task = None
+        worker.stop(kill=True)
+        exitcode = worker.proc.exitcode
+        index, started = int(worker.state[0]), worker.state[1]
+        self.workers[self.workers.index(worker)] = self._spawn()
+        if index < 0:
+            # Between documents (or not started): nobody to blame, run the whole task again.
+            if reason == "worker_crashed":
+                self.start_failures += 1
+                if self.start_failures > 3:
+                    raise RuntimeError(f"batch: worker processes keep dying (exit code {exitcode})")
+            self.retry.appendleft(task)
+            return
+        blame = True
+        if reason == "timeout" and self.timeout is not None and time.monotonic() - started < self.timeout:
+            blame = False  # it had just moved on to the next document
+        head, rest = task[:index], task[index + blame :]
+        if blame:
+            line_no, raw = task[index]
+            if reason == "timeout":
+                message = f"line {line_no}: no result within the time limit of {self.timeout:g} s"
+            else:
+                message = f"line {line_no}: the worker process died (exit code {exitcode})"
+            record = error_record(_line_id(raw), reason, message)
+            self.ready[line_no] = Chunk(line_no, 1, 0, 1, len(raw) + 1, self.fmt.encode([(line_no, record)]))
+        for part in (rest, head):
+            if part:
+                self.retry.appendleft(part)
+
+    def collect(self, max_wait: float) -> None:
+        """Wait up to ``max_wait`` s for results, deaths and time limits; file what came."""
+        busy = self.busy()
+        if not busy:
+            return
+        now = time.monotonic()
+        wake = now + max_wait
+        if self.timeout is not None:
+            for w in busy:
+                started = w.started()
+                if started is not None:
+                    wake = min(wake, started + self.timeout)
+        by_handle: dict[Any, _Worker] = {}
+        for w in busy:
+            by_handle[w.conn] = w
+            by_handle[w.proc.sentinel] = w
+        done = wait(list(by_handle), timeout=max(0.0, wake - now))
+        handled: set[int] = set()
+        for handle in done:
+            w = by_handle[handle]
+            if id(w) in handled:
+                continue
+            handled.add(id(w))
+            chunk = self._receive(w)
+            if chunk is not None:
+                self.ready[chunk.first] = chunk
+                w.task = None
+                self.start_failures = 0
+            else:
+                self._replace(w, "worker_crashed")
+        if self.timeout is not None:
+            now = time.monotonic()
+            for w in self.busy():
+                started = w.started()
+                if started is not None and now - started >= self.timeout:
+                    self._replace(w, "timeout")
+
+    @staticmethod
+    def _receive(w: _Worker) -> Chunk[P] | None:
+        try:
+            if w.conn.poll():
+                chunk: Chunk[P] = w.conn.recv()
+                return chunk
+        except (EOFError, OSError):
+            return None
+        w.proc.join(timeout=1)
+        return None
+
+
+def iter_batch(
+    lines: Iterable[Line],
+    options: Options,
+    fmt: Format[P],
+    *,
+    jobs: int = 1,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    analyzer: Analyzer = analyze,
+    chunk_docs: int = 64,
+    chunk_bytes: int = 4 << 20,
+    stop: Callable[[], bool] | None = None,
+) -> Generator[Chunk[P], None, None]:
+    """Process numbered lines; yield the encoded chunks in input order.
+
+    ``jobs`` worker processes (``timeout`` None or 0 with one job: no worker, everything
+    in this process). ``timeout`` is the per-document limit in seconds. At most a few
+    chunks per worker are held in memory, whatever the size of the input. ``stop``,
+    polled several times a second, ends the iteration early (after whole chunks only).
+    """
+    tasks = _tasks(lines, max(1, chunk_docs), chunk_bytes)
+    if jobs <= 1 and not timeout:
+        for one in tasks:
+            if stop is not None and stop():
+                return
+            yield run_chunk(one, options, fmt, analyzer)
+        return
+    pool = _Pool(max(1, jobs), options, fmt, analyzer, timeout or None)
+    limit = 4 * len(pool.workers)
+    next_line = 1
+    exhausted = False
+    killed = True
+    try:
+        while True:
+            if stop is not None and stop():
+                return
+            for w in pool.idle():
+                if pool.retry:
+                    pool.send(w, pool.retry.popleft())
+                elif not exhausted and len(pool.ready) + len(pool.busy()) < limit:
+                    task: Task | None = next(tasks, None)
+                    if task is None:
+                        exhausted = True
+                    else:
+                        pool.send(w, task)
+            while next_line in pool.ready:
+                chunk = pool.ready.pop(next_line)
+                next_line += chunk.docs
+                yield chunk
+            if exhausted and not pool.retry and not pool.busy():
+                if pool.ready:  # pragma: no cover - would mean a hole in the line numbers
+                    raise RuntimeError(f"batch: lines from {next_line} are missing")
+                killed = False
+                return
+            pool.collect(0.2)
+    finally:
+        pool.close(kill=killed)
+
+
+# ---------------------------------------------------------------- progress
+
+
+class Progress:
+    """A one-line progress display (documents, documents/s, facts, errors, elapsed time),
+    redrawn at most four times a second, on ``stream`` only when it is a terminal."""
+
+    def __init__(self, stream: IO[str], total_bytes: int | None = None, *, force: bool = False) -> None:
+        self.stream = stream
+        self.enabled = force or _isatty(stream)
+        self.total = total_bytes or None
+        self.docs = self.facts = self.errors = self.nbytes = 0
+        self.t0 = self.shown = time.monotonic()
+
+    def update(self, chunk: Chunk[Any]) -> None:
+        self.docs += chunk.docs
+        self.facts += chunk.facts
+        self.errors += chunk.errors
+        self.nbytes += chunk.nbytes
+        now = time.monotonic()
+        if self.enabled and now - self.shown >= 0.25:
+            self.shown = now
+            self._draw(now)
+
+    def line(self, now: float | None = None) -> str:
+        elapsed = (time.monotonic() if now is None else now) - self.t0
+        share = f" ({min(100, 100 * self.nbytes // self.total)}%)" if self.total else ""
+        rate = self.docs / elapsed if elapsed > 0 else 0.0
+        minutes, seconds = divmod(int(elapsed), 60)
+        return (f"{self.docs:,} docs{share}  {rate:,.0f} docs/s  {self.facts:,} facts  "
+                f"{self.errors:,} errors  {minutes}:{seconds:02d}")
+
+    def _draw(self, now: float) -> None:
+        self.stream.write("\r" + self.line(now) + "\x1b[K")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self._draw(time.monotonic())
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
