@@ -52,12 +52,14 @@ def test_example(lang: str, rec: dict[str, Any]) -> None:
         assert text[fact["start"] : fact["end"]] == fact["text"]
     for want in rec.get("expected", []):
         candidates = [f for f in facts if f["text"] == want["surface"]]
-        assert candidates, f"no fact with surface {want['surface']!r}; got {[(f['text'], f['kind']) for f in facts]}"
+        got = [(f["text"], f["kind"]) for f in facts]
+        assert candidates, f"no fact with surface {want['surface']!r}; got {got}"
         fact = candidates[0]
         for key, value in want.items():
             if key == "surface":
                 continue
-            assert _same(value, fact.get(key)), f"{want['surface']!r}: {key} = {fact.get(key)!r}, want {value!r}"
+            got_value = fact.get(key)
+            assert _same(value, got_value), f"{want['surface']!r}: {key} = {got_value!r}, want {value!r}"
     for surface in rec.get("absent", []):
         start = text.find(surface)
         assert start >= 0, f"absent surface {surface!r} is not in the text"

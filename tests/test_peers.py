@@ -38,7 +38,9 @@ KNOWN_BELOW: dict[str, str] = {
     "and the marks 15' and 1\" are not read as durations",
 }
 
-_LINE = re.compile(r"^(?P<name>\S+): (?P<passed>\d+)/(?P<total>\d+) = (?P<rate>[\d.]+)(?:\s+\[(?P<extra>.*)\])?$")
+_LINE = re.compile(
+    r"^(?P<name>\S+): (?P<passed>\d+)/(?P<total>\d+) = (?P<rate>[\d.]+)(?:\s+\[(?P<extra>.*)\])?$"
+)
 
 
 @cache

@@ -8,7 +8,7 @@ finds, parses and caches them. Files are read lazily, once per process.
 from __future__ import annotations
 
 import tomllib
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
