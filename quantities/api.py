@@ -6,6 +6,8 @@ what was counted -> resolve and validate.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -72,6 +74,27 @@ def _year_like(c: Candidate, m: Mention) -> bool:
     )
 
 
+def _overlap_test(spans: Iterable[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """``overlaps(start, end)``: does ``[start, end)`` overlap any of ``spans``? In
+    O(log n) a call, so that filtering n mentions by n spans stays O(n log n).
+
+    >>> overlaps = _overlap_test([(10, 20), (0, 3)])
+    >>> overlaps(2, 5), overlaps(3, 10), overlaps(19, 30), overlaps(20, 30)
+    (True, False, True, False)
+    """
+    ordered = sorted(spans)
+    starts = [s for s, _ in ordered]
+    reach: list[int] = []  # the furthest end among the first i spans
+    for _, end in ordered:
+        reach.append(max(end, reach[-1]) if reach else end)
+
+    def overlaps(start: int, end: int) -> bool:
+        k = bisect_left(starts, end)  # the spans that start before ``end``
+        return k > 0 and reach[k - 1] > start
+
+    return overlaps
+
+
 def analyze(
     text: str,
     *,
@@ -109,9 +132,10 @@ def analyze(
     mentions = attach(text, view, lang, nums)
     phrases = find_phrases(view, lang)
     if phrases:  # "half an hour", "полчаса": durations with no number of their own
-        taken = [(m.start, m.end) for m in mentions if m.kind != "bare"]
-        phrases = [p for p in phrases if not any(s < p.end and p.start < e for s, e in taken)]
-        mentions = [m for m in mentions if not any(p.start < m.end and m.start < p.end for p in phrases)]
+        taken = _overlap_test((m.start, m.end) for m in mentions if m.kind != "bare")
+        phrases = [p for p in phrases if not taken(p.start, p.end)]
+        in_phrase = _overlap_test((p.start, p.end) for p in phrases)
+        mentions = [m for m in mentions if not in_phrase(m.start, m.end)]
         mentions = sorted([*mentions, *phrases], key=lambda m: m.start)
     kept: list[Mention] = []
     for m in mentions:
@@ -139,7 +163,7 @@ def analyze(
                 cand.extra.pop("counted", None)
                 cand.rules.append("number.year_like")
         candidates.append(cand)
-    facts, rejections = resolve(text, lang, candidates, rejected, opts, reference)
+    facts, rejections = resolve(text, lang, candidates, rejected, options=opts, reference=reference)
     return Extraction(lang=lang, reference_date=ref_iso, facts=facts, rejected=rejections)
 
 

@@ -31,10 +31,10 @@ interval of dates names its period exactly.
 
 from __future__ import annotations
 
-import bisect
 import calendar
+import importlib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
@@ -395,6 +395,9 @@ class _Rule:
     name: str
     pattern: re.Pattern[str]
     build: Callable[[_Scan, re.Match[str]], _Hit | None]
+    anchor: str | None = None  # a feature of _ANCHORS every match contains (None: scan all)
+    width: int = 0  # the longest match
+    reach: int = 0  # how far past its start a match attempt may read (lookaheads included)
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,6 +407,8 @@ class _Grammar:
     future: re.Pattern[str]
     range_join: re.Pattern[str]
     range_open: re.Pattern[str]
+    features: Mapping[str, re.Pattern[str]]  # word features of _ANCHORS, by name
+    any_feature: re.Pattern[str]  # where any word feature starts (one scan for all)
 
 
 @dataclass(frozen=True, slots=True)
@@ -953,7 +958,7 @@ def _rules(lex: _Lexicon, p: _Parts) -> tuple[_Rule, ...]:
               "mdy": {"date.month_day", "date.month_day_range"}}
     skip = {name for order, names in unused.items() if order not in lex.textual_orders
             for name in names}
-    return tuple(_Rule(name, re.compile(pattern), build)
+    return tuple(_Rule(name, re.compile(pattern), build, *_geometry(name, pattern))
                  for name, pattern, build in specs if name not in skip)
 
 
@@ -961,13 +966,165 @@ def _rules(lex: _Lexicon, p: _Parts) -> tuple[_Rule, ...]:
 def _grammar(lang: str) -> _Grammar:
     lex = _lexicon(lang)
     p = _Parts(lex)
+    features = _features(lex, p)
     return _Grammar(
         lex=lex,
         rules=_rules(lex, p),
         future=re.compile(_words(lex.words["future_cues"])),
         range_join=re.compile(rf"{_DASH}|{_GAP}(?P<close>{p.closers}){_GAP}"),
         range_open=re.compile(rf"(?<!\w)(?P<open>{p.openers}){_GAP}\Z"),
+        features=features,
+        any_feature=re.compile(r"(?<!\w)(?=" + "|".join(f.pattern for f in features.values()) + ")"),
     )
+
+
+# ------------------------------------------------------------ scanning around anchors
+#
+# Scanning the whole text with every rule costs a regex pass per rule. Every rule has a
+# feature that each of its matches contains (a digit, a month word, ...): the features
+# are found first, in one pass for all the word features and one for the digits, and a
+# rule is tried only in a window around its feature's occurrences. The matches are
+# exactly those of ``rule.pattern.finditer(view)`` (see :func:`_matches`).
+#
+# The contract of this table: every match of the rule contains a match of the feature
+# (as the rule's pattern, built from the same _Parts, spells it). A rule that is changed
+# so that it no longer holds must be changed here too; a rule not listed is scanned whole.
+
+_ANCHORS: Mapping[str, str] = MappingProxyType({
+    "date.iso": "digit",
+    "date.numeric": "digit",
+    "date.numeric_day_month": "digit",
+    "date.day_range": "month",
+    "date.month_day_range": "month",
+    "date.month_range": "month",
+    "date.year_range": "digit",
+    "date.day_month": "month",
+    "date.month_day": "month",
+    "date.nth_in_month": "month",
+    "date.season_year": "season",
+    "date.month_part": "month_part",
+    "date.holiday": "holiday",
+    "date.month_year": "month",
+    "date.month": "month",
+    "date.year": "digit",
+    "date.weekday_of_week": "weekday",
+    "date.relative_weekday": "weekday",
+    "date.relative_month": "month",
+    "date.relative_period": "period",
+    "date.ago": "ago",
+    "date.later": "later",
+    "date.relative_day": "relative_day",
+    "date.weekday": "weekday",
+})
+_DIGIT_RUNS = re.compile(r"[0-9]+")
+# The standard library's own regex parser, for the widths of the rules' patterns.
+_SRE_PARSER: Any = importlib.import_module("re._parser")
+_SRE_CONSTANTS: Any = importlib.import_module("re._constants")
+_MAX_WINDOW = 1000  # a rule whose matches may be longer is scanned whole
+
+
+def _features(lex: _Lexicon, p: _Parts) -> Mapping[str, re.Pattern[str]]:
+    r"""The word features of _ANCHORS, each starting with ``(?<!\w)`` as in the rules."""
+    w = lex.words
+    return MappingProxyType({
+        "month": re.compile(rf"(?<!\w)(?:{p.months_full}(?!\w)|{p._month_abbr}(?:\.|(?!\w)))"),
+        "weekday": re.compile(p.weekdays),
+        "holiday": re.compile(_words(lex.holidays)),
+        "season": re.compile(rf"(?<!\w){_alt(lex.seasons)}"),
+        "month_part": re.compile(rf"(?<!\w){_alt(lex.month_parts)}"),
+        "period": re.compile(rf"{p.units}|{_words(lex.period_words)}"),
+        "ago": re.compile(_words(w["ago"])),
+        "later": re.compile(_words(w["later"])),
+        "relative_day": re.compile(_words(lex.relative_days)),
+    })
+
+
+def _lookahead(items: Any) -> int:
+    """An upper bound of how far the lookaheads of a parsed pattern read past a position."""
+    sre = _SRE_CONSTANTS
+    total = 0
+    for op, av in items:
+        if op in (sre.ASSERT, sre.ASSERT_NOT):
+            direction, sub = av
+            total += (sub.getwidth()[1] if direction == 1 else 0) + _lookahead(sub.data)
+        elif op is sre.SUBPATTERN:
+            total += _lookahead(av[3].data)
+        elif op is sre.BRANCH:
+            total += sum(_lookahead(b.data) for b in av[1])
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            total += _lookahead(av[2].data)
+        elif op is sre.ATOMIC_GROUP:
+            total += _lookahead(av.data)
+        elif op is sre.GROUPREF_EXISTS:
+            total += _lookahead(av[1].data) + (_lookahead(av[2].data) if av[2] else 0)
+        elif op is sre.AT:
+            total += 1
+    return total
+
+
+def _geometry(name: str, pattern: str) -> tuple[str | None, int, int]:
+    r"""(anchor, width, reach) of a rule: its feature, its longest match, and how far
+    past its start any attempt to match may read. No anchor when the width is unbounded.
+
+    >>> _geometry("date.iso", r"(?<!\w)(?P<y>[0-9]{4})-[0-9]{1,2}(?![0-9]|[.,][0-9])")
+    ('digit', 7, 11)
+    """
+    anchor = _ANCHORS.get(name)
+    tree = _SRE_PARSER.parse(pattern)
+    width = tree.getwidth()[1]
+    if anchor is None or width > _MAX_WINDOW:
+        return None, 0, 0
+    return anchor, width, width + _lookahead(tree.data) + 2
+
+
+def _anchor_spans(grammar: _Grammar, view: str) -> dict[str, list[tuple[int, int]]]:
+    """Where each feature occurs in ``view``, as sorted, disjoint spans."""
+    spans: dict[str, list[tuple[int, int]]] = {name: [] for name in grammar.features}
+    spans["digit"] = [m.span() for m in _DIGIT_RUNS.finditer(view)]
+    for m in grammar.any_feature.finditer(view):
+        at = m.start()
+        for name, feature in grammar.features.items():
+            if feature.match(view, at):
+                spans[name].append((at, at + 1))
+    return spans
+
+
+def _matches(rule: _Rule, view: str, spans: dict[str, list[tuple[int, int]]]) -> Iterator[re.Match[str]]:
+    """The matches of ``rule.pattern.finditer(view)``, found only around its anchors.
+
+    A match contains its rule's feature, so it starts less than ``width`` before an
+    occurrence of it, and no attempt to match from there reads further than ``reach``:
+    searching ``[start - width + 1, end - 1 + reach)`` around the first occurrence not
+    yet passed finds the same next match as a search of the whole text, if it starts by
+    the occurrence's end; if none does, no match starts before that end.
+
+    >>> text = ("From 9 to 12 January 2022 and last Monday, two weeks ago, in early March, "
+    ...         "at Christmas 2019, in 2014-2015, on 5/3/2021, Jan. 4 and 2021-03-05.")
+    >>> g, v = _grammar("en"), to_view(text)
+    >>> s = _anchor_spans(g, v)
+    >>> def spans(found): return [m.span() for m in found]
+    >>> [r.name for r in g.rules if spans(_matches(r, v, s)) != spans(r.pattern.finditer(v))]
+    []
+    >>> sum(len(spans(r.pattern.finditer(v))) for r in g.rules) > 10
+    True
+    """
+    if rule.anchor is None:
+        yield from rule.pattern.finditer(view)
+        return
+    n = len(view)
+    pos = 0
+    for a_start, a_end in spans[rule.anchor]:
+        while a_end > pos:
+            last = a_end - 1
+            m = rule.pattern.search(view, max(pos, a_start - rule.width + 1), min(n, last + rule.reach))
+            if m is None or m.start() > last:
+                pos = a_end
+                break
+            if m.end() == m.start():  # empty: finditer's own stepping from here on
+                yield from rule.pattern.finditer(view, m.start())
+                return
+            yield m
+            pos = m.end()
 
 
 # ------------------------------------------------------------------ choosing matches
@@ -979,17 +1136,17 @@ def _select(hits: Iterable[_Hit]) -> list[_Hit]:
     A turned-down hit takes part too: a longer rejected match ("Thursday, January 14"
     with the wrong weekday) keeps its shorter parts from passing as facts.
     """
-    starts: list[int] = []
+    ordered = sorted(hits, key=lambda h: (h.start - h.end, h.order, h.start))
+    # one byte per character, set where a taken hit lies: linear in the hits' lengths
+    # (a sorted list with inserts was quadratic in the number of hits)
+    occupied = bytearray(max((h.end for h in ordered), default=0))
     taken: list[_Hit] = []
-    for hit in sorted(hits, key=lambda h: (h.start - h.end, h.order, h.start)):
-        i = bisect.bisect_left(starts, hit.start)
-        if i > 0 and taken[i - 1].end > hit.start:
+    for hit in ordered:
+        if hit.end <= hit.start or occupied.find(1, hit.start, hit.end) >= 0:
             continue
-        if i < len(taken) and taken[i].start < hit.end:
-            continue
-        starts.insert(i, hit.start)
-        taken.insert(i, hit)
-    return taken
+        occupied[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
+        taken.append(hit)
+    return sorted(taken, key=lambda h: h.start)
 
 
 def _joinable(hit: _Hit) -> _Cal | None:
@@ -1288,8 +1445,9 @@ def find_dates(
     grammar = _grammar(lang)
     scan = _Scan(text, view, grammar.lex)
     hits: list[_Hit] = []
+    spans = _anchor_spans(grammar, view)
     for order, rule in enumerate(grammar.rules):
-        for m in rule.pattern.finditer(view):
+        for m in _matches(rule, view, spans):
             hit = rule.build(scan, m)
             if hit is not None and hit.end > hit.start:
                 hits.append(replace(hit, order=order))

@@ -155,15 +155,24 @@ def split_numbers(view: str, lang: str, nums: Sequence[Num]) -> tuple[list[Num],
         why = _reason(num, view, data, phones)
         if why is not None and why[0] == "filter.label" and idioms:
             label = data.label_re.search(view, max(0, num.start - 30), num.start)
-            if label is not None and any(s <= label.start() < e for s, e in idioms):
+            if label is not None and _covers(idioms, label.start(), label.start() + 1):
                 why = None  # "at one point 300 people": the label word belongs to a set phrase
-        if why is None and num.words and any(s <= num.start and num.end <= e for s, e in idioms):
+        if why is None and num.words and _covers(idioms, num.start, num.end):
             why = ("filter.idiom", "a number word inside a set phrase: 'at one point', 'one by one'")
         if why is None:
             kept.append(num)
         else:
             rejected.append(Rejected(num.start, num.end, why[0], why[1]))
     return kept, rejected
+
+
+def _covers(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    """Does one of ``spans`` (in text order, never overlapping) contain ``[start, end)``?
+
+    A bisection, so that checking every number stays linear in the text.
+    """
+    i = bisect_right(spans, start, key=lambda span: span[0]) - 1  # the last one starting <= start
+    return i >= 0 and end <= spans[i][1]
 
 
 def _looks_like_phone(surface: str) -> bool:

@@ -23,11 +23,13 @@ from typing import Any
 from quantities.candidates import Num, Value
 from quantities.errors import DataError
 from quantities.lang import load
+from quantities.skipscan import SkipScan
 
 __all__ = ["NumberData", "alternation", "find_numbers", "normalise_value", "number_data"]
 
 _VULGAR = "".join(chr(c) for c in range(0x2150, 0x215F)) + "\u00bc\u00bd\u00be"
 _MAX_EXPONENT = 30  # "1e999999" must not build a huge Decimal
+_MAX_GROUPS = 30  # digit groups of one number: "1 234 567" has 2; 10^90 needs 30
 
 
 def alternation(words: Iterable[str]) -> str:
@@ -119,9 +121,12 @@ def _ints(raw: dict[str, Any], section: str, lang: str) -> dict[str, int]:
 
 
 def _build_digits_re(decimal: frozenset[str], group: frozenset[str]) -> re.Pattern[str]:
-    # a space-grouped number never starts right after a letter: "Core i7 860" is not 7860
+    # a space-grouped number never starts right after a letter: "Core i7 860" is not 7860.
+    # At most _MAX_GROUPS groups: a chain that fails at its end ("123 456 ... 1234") is
+    # retried from each of its groups, so an unbounded chain would make the scan quadratic.
     groups = [
-        (r"(?<![^\W\d_])" if g == " " else "") + rf"\d{{1,3}}(?:{re.escape(g)}\d{{3}})++(?!\d)"
+        (r"(?<![^\W\d_])" if g == " " else "")
+        + rf"\d{{1,3}}(?:{re.escape(g)}\d{{3}}){{1,{_MAX_GROUPS}}}+(?!\d)"
         for g in sorted(group)
     ]
     dec = "[" + "".join(re.escape(d) for d in sorted(decimal)) + "]"
@@ -240,7 +245,7 @@ def _digit_value(m: re.Match[str]) -> Decimal | None:
         value = value.scaleb(e)
     if m.group("pow") is not None:
         power = int(m.group("pow"))
-        if value == 0 and power < 0:
+        if value == 0 and power <= 0:  # 0^-1 and 0^0 have no value
             return None
         value = value**power  # "1.1^23", "2.5^-1"
     if m.group("den"):
@@ -259,8 +264,15 @@ def _vulgar(ch: str) -> Decimal:
     return Decimal(str(unicodedata.numeric(ch))).quantize(Decimal("0.0000000001")).normalize()
 
 
+@cache
+def _digit_scan(digits_re: re.Pattern[str]) -> SkipScan:
+    """``digits_re`` tried only just before digits (its matches all hold one): the same
+    matches as its ``finditer``, without running the regex at every position."""
+    return SkipScan(digits_re, rf"[\d{_VULGAR}]")
+
+
 def _scan_digits(view: str, data: NumberData, text: str | None) -> Iterator[Num]:
-    for m in data.digits_re.finditer(view):
+    for m in _digit_scan(data.digits_re).finditer(view):
         value = _digit_value(m)
         if value is None:
             continue
@@ -482,7 +494,7 @@ def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
                 i += used
                 continue
             nxt = toks.word(i + 1)
-            small = nxt[:1].isdigit() and 0 < int(nxt) < 100
+            small = nxt[:1].isdecimal() and 0 < int(nxt) < 100
             if (nxt in data.cardinals or small) and (group is None or group_level >= 3):
                 i += 1  # "a hundred and two", "a million and one"
                 continue
@@ -501,8 +513,8 @@ def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
             and 20 <= data.cardinals[word] < 100 and toks.word(i + 1) in data.fractions
             and (group == 1 or toks.word(i + 1) not in data.ordinal_words)
         )
-        if (word in data.cardinals or word[0].isdigit()) and not compound:
-            if word[0].isdigit():
+        if (word in data.cardinals or word[0].isdecimal()) and not compound:
+            if word[0].isdecimal():  # "²" is a digit but no decimal: a letter token
                 value = Decimal(word)
                 level = _digit_level(value)
                 if end is None and not (toks.word(i + 1) in data.scales or toks.word(i + 1) in w["and"]):

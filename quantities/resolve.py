@@ -23,6 +23,9 @@ __all__ = ["resolve"]
 
 _FACT: TypeAdapter[Any] = TypeAdapter(Fact)
 _NUMERIC_KINDS = frozenset(["quantity", "money", "percent", "duration", "number"])
+#: No plausible value reaches this; larger ones would become JSON integers of any length
+#: (Python's ``json`` refuses more than 4300 digits, and writing them is quadratic).
+_MAX_MAGNITUDE = 10**30
 
 
 def _rank_key(c: Candidate) -> tuple[int, int, int]:
@@ -57,6 +60,9 @@ def _first_overlap(
 
 
 def _plausible(c: Candidate, options: Options, reference: date | None) -> str | None:
+    for v in (c.value, c.low, c.high):
+        if isinstance(v, (int, Decimal)) and not -_MAX_MAGNITUDE < v < _MAX_MAGNITUDE:
+            return "a value of 10^30 or more is not a plausible quantity"
     if c.kind in COUNT_KINDS:
         for v in (c.value, c.low, c.high):
             if v is None:
@@ -133,6 +139,7 @@ def resolve(
     lang: str,
     candidates: Sequence[Candidate],
     rejected: Sequence[Rejected],
+    *,
     options: Options,
     reference: date | None,
 ) -> tuple[list[Any], list[Rejection]]:
@@ -176,4 +183,5 @@ def resolve(
 
 def _reject(text: str, cand: Candidate, reason: str) -> Rejection:
     rule = cand.rules[-1] if cand.rules else cand.kind
-    return Rejection(start=cand.start, end=cand.end, text=text[cand.start : cand.end], rule=rule, reason=reason)
+    surface = text[cand.start : cand.end]
+    return Rejection(start=cand.start, end=cand.end, text=surface, rule=rule, reason=reason)

@@ -1,0 +1,140 @@
+r"""Skip-ahead scanning: ``finditer`` for patterns whose every match holds an anchor character.
+
+A regex whose first step is an optional group or a lookbehind is tried by the engine at
+every position of the text. When each of its matches must contain a character of a small
+class (a digit, say) within its first few characters, the positions far from any such
+character cannot start a match: :class:`SkipScan` finds the anchor characters with a
+one-character class (which the engine skips to at C speed) and tries the pattern only
+from the few positions before each. The matches are exactly those of ``finditer``.
+
+How far before its first anchor character a match can start (the *lead*) is read off
+the compiled pattern's parse tree, conservatively; a pattern whose matches need not
+contain an anchor character, or whose lead is unbounded, is scanned with ``finditer``.
+
+>>> scan = SkipScan(re.compile(r"(?<![\w.])-?\.?\d+"), r"[\d]")
+>>> scan.lead
+2
+>>> [m.group() for m in scan.finditer("x-.5 and 12, v2, -3 or -.25")]
+['.5', '12', '-3', '-.25']
+>>> [m.group() for m in scan.pattern.finditer("x-.5 and 12, v2, -3 or -.25")]
+['.5', '12', '-3', '-.25']
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterator
+from typing import Any
+
+__all__ = ["SkipScan"]
+
+_SRE: Any = importlib.import_module("re._constants")
+_MAX_LEAD = 16  # further than this: not worth it, scan everything
+
+
+class SkipScan:
+    r"""``pattern.finditer`` restricted to the neighbourhood of ``anchor`` characters.
+
+    ``anchor`` is a regex character class (``"[0-9]"``, ``r"[\d\u00bd]"``); ``lead`` is
+    None when the pattern cannot be shown to need one within ``_MAX_LEAD`` characters.
+    """
+
+    def __init__(self, pattern: re.Pattern[str], anchor: str) -> None:
+        self.pattern = pattern
+        self.anchor = re.compile(anchor)
+        if not (anchor.startswith("[") and anchor.endswith("]")):
+            raise ValueError(f"anchor must be a character class, not {anchor!r}")
+        parser: Any = importlib.import_module("re._parser")
+        members = parser.parse(anchor).data[0]
+        self._members = members
+        lead, must, _ = self._sequence(parser.parse(pattern.pattern, pattern.flags).data)
+        caseless = bool(pattern.flags & re.IGNORECASE)
+        self.lead: int | None = lead if must and lead <= _MAX_LEAD and not caseless else None
+
+    # -------------------------------------------------------------- the analysis
+    def _is_anchor_class(self, op: Any, av: Any) -> bool:
+        """Is every character this one-character item can match an anchor character?"""
+        if op is _SRE.LITERAL:
+            return self.anchor.fullmatch(chr(av)) is not None
+        if op is _SRE.IN:
+            for sub_op, sub_av in av:
+                if sub_op is _SRE.LITERAL:
+                    if self.anchor.fullmatch(chr(sub_av)) is None:
+                        return False
+                elif sub_op is _SRE.RANGE:
+                    lo, hi = sub_av
+                    if hi - lo > 0x3000 or any(
+                        self.anchor.fullmatch(chr(c)) is None for c in range(lo, hi + 1)
+                    ):
+                        return False
+                elif sub_op is _SRE.CATEGORY:
+                    if sub_av is not _SRE.CATEGORY_DIGIT or self.anchor.match("\u0660") is None:
+                        return False  # \d: every Unicode decimal digit must be an anchor
+                else:
+                    return False  # NEGATE and anything else
+            return True
+        return False
+
+    def _item(self, op: Any, av: Any) -> tuple[int, bool, int]:
+        """(lead, must, width) of one parsed item: the characters it may consume before
+        an anchor character when it must consume one, whether it must, its widest."""
+        if op in (_SRE.LITERAL, _SRE.IN, _SRE.NOT_LITERAL, _SRE.ANY):
+            return 0, self._is_anchor_class(op, av), 1
+        if op in (_SRE.MAX_REPEAT, _SRE.MIN_REPEAT, _SRE.POSSESSIVE_REPEAT):
+            low, high, sub = av
+            lead, must, width = self._sequence(sub.data)
+            wide = width * high if high != _SRE.MAXREPEAT else _SRE.MAXREPEAT
+            return lead, must and low >= 1, min(wide, _SRE.MAXREPEAT)
+        if op is _SRE.SUBPATTERN:
+            return self._sequence(av[3].data)
+        if op is _SRE.ATOMIC_GROUP:
+            return self._sequence(av.data)
+        if op is _SRE.BRANCH:
+            parts = [self._sequence(b.data) for b in av[1]]
+            must = all(m for _, m, _ in parts)
+            return max(lead for lead, _, _ in parts), must, max(w for _, _, w in parts)
+        if op in (_SRE.ASSERT, _SRE.ASSERT_NOT, _SRE.AT):
+            return 0, False, 0
+        return _SRE.MAXREPEAT, False, _SRE.MAXREPEAT  # back-references, conditionals: unknown
+
+    def _sequence(self, items: Any) -> tuple[int, bool, int]:
+        consumed = 0
+        width = 0
+        found: tuple[int, bool] | None = None
+        for op, av in items:
+            lead, must, item_width = self._item(op, av)
+            if found is None and must:
+                found = (min(consumed + lead, _SRE.MAXREPEAT), True)
+            consumed = min(consumed + item_width, _SRE.MAXREPEAT)
+            width = consumed
+        if found is not None:
+            return found[0], True, width
+        return consumed, False, width
+
+    # -------------------------------------------------------------- the scan
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """The matches of ``self.pattern.finditer(text)``, in order."""
+        if self.lead is None:
+            yield from self.pattern.finditer(text)
+            return
+        match, lead = self.pattern.match, self.lead
+        search = self.anchor.search
+        pos = 0
+        while True:
+            a = search(text, pos)
+            if a is None:
+                return
+            at = a.start()
+            for start in range(max(pos, at - lead), at + 1):
+                m = match(text, start)
+                if m is not None:
+                    break
+            else:
+                pos = at + 1  # no match starts at or before this anchor
+                continue
+            if m.end() == m.start():  # cannot happen (a match holds an anchor); be exact anyway
+                yield from self.pattern.finditer(text, m.start())
+                return
+            yield m
+            pos = m.end()
