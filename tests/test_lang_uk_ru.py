@@ -31,30 +31,6 @@ FILES = ("numbers", "counts", "negatives")
 COUNT_KINDS = {"count", "people", "personnel", "casualties", "aircraft", "flights", "equipment"}
 
 
-def _same(want: Any, got: Any) -> bool:
-    if isinstance(want, float) or isinstance(got, float):
-        try:
-            return abs(float(want) - float(got)) < 1e-9 * max(1.0, abs(float(want)))
-        except (TypeError, ValueError):
-            return False
-    return bool(want == got)
-
-
-# ---------------------------------------------------------------- example corpora
-def _cases() -> list[Any]:
-    cases = []
-    for lang in LANGS:
-        for name in FILES:
-            path = CORPUS / lang / f"{name}.jsonl"
-            for i, rec in enumerate(read_jsonl(path)):
-                marks = [pytest.mark.xfail(reason=rec["xfail"], strict=True)] if rec.get("xfail") else []
-                cases.append(pytest.param(lang, rec, id=f"{lang}/{name}/{i}", marks=marks))
-    return cases
-
-
-# The corpus examples themselves run in tests/test_corpus.py, for every language.
-
-
 @pytest.mark.parametrize("lang", LANGS)
 def test_corpora_are_not_empty(lang: str) -> None:
     for name in FILES:
