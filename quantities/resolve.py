@@ -62,7 +62,7 @@ def _first_overlap(
 def _plausible(c: Candidate, options: Options, reference: date | None) -> str | None:
     for v in (c.value, c.low, c.high):
         if isinstance(v, (int, Decimal)) and not -_MAX_MAGNITUDE < v < _MAX_MAGNITUDE:
-            return "a value of 10^30 or more is not a plausible quantity"
+            return "a value of magnitude 10^30 or more is not a plausible quantity"
     if c.kind in COUNT_KINDS:
         for v in (c.value, c.low, c.high):
             if v is None:
