@@ -90,9 +90,13 @@ def error_record(rid: str | int | None, kind: str, message: str) -> BatchRecord:
 def _record_id(rec: Mapping[str, Any]) -> str | int | None:
     """The record's ``id``: a string or integer as given, anything else as its string."""
     rid = rec.get("id")
-    if rid is None or (isinstance(rid, (str, int)) and not isinstance(rid, bool)):
+    if isinstance(rid, int) and not isinstance(rid, bool):
         return rid
-    return str(rid)
+    if rid is None:
+        return None
+    # a lone surrogate ("\ud800") cannot be written as UTF-8 JSON: U+FFFD keeps the length
+    text = rid if isinstance(rid, str) else str(rid)
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
 
 
 def process_record(

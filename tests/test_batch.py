@@ -401,3 +401,14 @@ def test_parquet_row_groups_do_not_depend_on_chunks(tmp_path: Path) -> None:
         sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
         assert all(size == 10 for size in sizes[:-1]) and 0 < sizes[-1] <= 10
     assert files[0] == files[1] == files[2]
+
+
+def test_lone_surrogate_id_keeps_every_record(tmp_path: Path) -> None:
+    """An id with a lone surrogate cannot be UTF-8 JSON: it is written with U+FFFD."""
+    src = tmp_path / "in.jsonl"
+    dst = tmp_path / "out.jsonl"
+    src.write_text('{"id": "\\ud800x", "text": "5 people"}\n{"id": "b", "text": "5 people"}\n', encoding="utf-8")
+    assert main(["batch", str(src), "-o", str(dst)]) == 0
+    out = [json.loads(line) for line in dst.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in out] == ["\ufffdx", "b"]
+    assert out[0]["facts"] == out[1]["facts"] != []
