@@ -407,7 +407,8 @@ def test_lone_surrogate_id_keeps_every_record(tmp_path: Path) -> None:
     """An id with a lone surrogate cannot be UTF-8 JSON: it is written with U+FFFD."""
     src = tmp_path / "in.jsonl"
     dst = tmp_path / "out.jsonl"
-    src.write_text('{"id": "\\ud800x", "text": "5 people"}\n{"id": "b", "text": "5 people"}\n', encoding="utf-8")
+    lines = '{"id": "\\ud800x", "text": "5 people"}\n{"id": "b", "text": "5 people"}\n'
+    src.write_text(lines, encoding="utf-8")
     assert main(["batch", str(src), "-o", str(dst)]) == 0
     out = [json.loads(line) for line in dst.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in out] == ["\ufffdx", "b"]
