@@ -32,10 +32,6 @@ def _rank_key(c: Candidate) -> tuple[int, int, int]:
     return (-(c.end - c.start), -c.priority, c.start)
 
 
-def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
-
 def _first_overlap(
     spans: list[tuple[int, int, int]], chosen: list[Candidate], start: int, end: int
 ) -> Candidate | None:
