@@ -181,9 +181,17 @@ def number_data(lang: str) -> NumberData:
     vocab |= {f"{a} {w}" for a in words["article"] for w in (*scales, *fractions, *words["half"])}
     vocab |= {f"{a} {w}" for a in words["article"] for w in vague_article}
     big = alternation(s for s in scales if scales[s] >= 100)
+    points = alternation(words.get("point", ()))
+    leading = alternation(words.get("point_leading", ()))
+    digit_words = alternation(w for w, v in cardinals.items() if v < 100)
+    after_point = rf"[ ]{{1,2}}(?:\d|(?:{digit_words})(?![\w']))" if points else r"(?!)"
     word_re = re.compile(
         rf"(?<![\w'])(?:{alternation(vocab)})(?![\w'])"
         rf"|(?<![\d.,])\d{{1,3}}(?=[ ]{{1,2}}(?:{big})(?![\w']))"
+        # "1 point 1"; "point 77" only where no word comes just before ("at one point 77")
+        rf"|(?<![\d.,])\d{{1,3}}(?=[ ]{{1,2}}(?:{points}){after_point})"
+        + (rf"|(?<![\w'])(?<![^\W\d_][ ])(?<![^\W\d_][ ][ ])(?:{leading})(?={after_point})"
+           if leading else "")
     )
     token_re = re.compile(r"(?P<gap>[ ]{1,3}|[ ]?-[ ]?|,[ ]{1,2}|[ ]{0,2}\n[ ]{0,2})?"
                           r"(?P<tok>[^\W\d_]++(?:'[^\W\d_]++)*+|&|\d{1,3}(?!\d|[.,]\d))")
@@ -396,10 +404,16 @@ def _fraction_after(toks: _Tokens, i: int, data: NumberData) -> tuple[Decimal, i
     return head[0] / Decimal(den), head[1] + 1
 
 
-def _decimals(toks: _Tokens, i: int, data: NumberData) -> tuple[str, int]:
-    """Digits after "point": "zero three" -> "03", "seventy-one" -> "71"; (digits, tokens)."""
+def _decimals(toks: _Tokens, i: int, data: NumberData, *, digit_run: bool = False) -> tuple[str, int]:
+    """Digits after "point": "zero three" -> "03", "seventy-one" -> "71"; (digits, tokens).
+
+    ``digit_run``: a digit run may stand for them too ("1 point 25", "point 77"), but
+    not after a number word ("at one point 77 people" is no 1.77).
+    """
     digits = ""
     j = i
+    if toks.word(j)[:1].isdecimal():
+        return (toks.word(j), 1) if digit_run else ("", 0)
     while toks.word(j) in data.cardinals:
         value = data.cardinals[toks.word(j)]
         if value >= 10:
@@ -442,6 +456,13 @@ def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
         return _parse_vague(toks, 0, data)
     if first in w["article"] and toks.word(1) in data.vague_article:
         return _parse_vague(toks, 1, data)  # "a few", "a couple"
+    points = w.get("point", frozenset())
+    if first in w.get("point_leading", ()):  # "point 77": only where no word precedes (word_re)
+        digits, used = _decimals(toks, 1, data, digit_run=True)
+        if not digits:
+            return None
+        return Num(toks[0].start, toks[used].end, normalise_value(Decimal("0." + digits)),
+                   "number.words", words=True)
     sign, i = (-1, 1) if first in w["minus"] else (1, 0)
     total = Decimal(0)
     group: Decimal | None = None
@@ -449,7 +470,6 @@ def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
     last_scale = 10**30
     after_scale = False
     end: int | None = None
-    points = w.get("point", frozenset())
     while toks.has(i):
         tok, word = toks[i], toks[i].word
         if i > 0 and (("," in tok.gap and not after_scale) or tok.gap.count("\n") > 1):
@@ -500,7 +520,7 @@ def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
                 continue
             break
         if word in points and end is not None and group_level >= 0:
-            digits, used = _decimals(toks, i + 1, data)
+            digits, used = _decimals(toks, i + 1, data, digit_run=toks[0].word[:1].isdecimal())
             if not digits:
                 break
             group = (group if group is not None else Decimal(0)) + Decimal("0." + digits)
@@ -517,8 +537,11 @@ def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
             if word[0].isdecimal():  # "²" is a digit but no decimal: a letter token
                 value = Decimal(word)
                 level = _digit_level(value)
-                if end is None and not (toks.word(i + 1) in data.scales or toks.word(i + 1) in w["and"]):
-                    break  # a digit run starts a word number only before a scale
+                if end is None and not (
+                    toks.word(i + 1) in data.scales or toks.word(i + 1) in w["and"]
+                    or toks.word(i + 1) in points
+                ):
+                    break  # a digit run starts a word number only before a scale or "point"
             else:
                 value = data.cardinals[word]
                 level = _level(value) if value == value.to_integral_value() else 0
@@ -526,6 +549,12 @@ def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
                 group, group_level = value, level
             elif group_level >= 2 and level < group_level and not (group_level == 2 and level == 1):
                 group, group_level = group + value, level
+            elif _spoken_hundreds(toks, i, data, group=group, fresh=not total and last_scale == 10**30):
+                # "one twenty two" = 122, as numbers are read aloud
+                group = group * 100 + value + data.cardinals[toks.word(i + 1)]
+                group_level, end = 0, toks[i + 1].end
+                i += 2
+                continue
             else:
                 break
         elif word in data.scales:
@@ -585,8 +614,27 @@ def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
         i += 1
     if end is None:
         return None
+    if i == 2 and toks.word(1) in w.get("takes_of", ()) and toks.word(2) in w["of"]:
+        end = toks[2].end  # "a dozen of"
     value = total + (group if group is not None else Decimal(0))
     return Num(toks[0].start, end, normalise_value(value * sign), "number.words", words=True)
+
+
+def _spoken_hundreds(toks: _Tokens, i: int, data: NumberData, *, group: Decimal, fresh: bool) -> bool:
+    """ "one twenty two": a unit word, then tens and a unit, all words, spaced, alone.
+
+    Only a complete tens-and-unit reading counts ("one twenty" stays two numbers), and
+    not before a hyphen ("three twenty two-year-olds") or after anything but one word.
+    """
+    if i != 1 or not fresh or not (0 < group < 10) or toks[i].gap != " ":
+        return False
+    tens = data.cardinals.get(toks.word(i))
+    unit = data.cardinals.get(toks.word(i + 1))
+    if tens is None or unit is None or not (20 <= tens < 100 and tens % 10 == 0 and 0 < unit < 10):
+        return False
+    if not toks[0].word.isalpha() or ("-" in toks[i + 1].gap and toks[i + 1].gap != "-"):
+        return False
+    return not (toks.has(i + 2) and "-" in toks[i + 2].gap)
 
 
 def _parse_vague(toks: _Tokens, k: int, data: NumberData) -> Num:
@@ -600,6 +648,11 @@ def _parse_vague(toks: _Tokens, k: int, data: NumberData) -> Num:
         end = toks[k + 2].end
     else:  # "several hundred", "кілька десятків", "несколько сотен тысяч": rising scales
         j, last = k + 1, 0
+        if k == 1 and toks.word(j) in data.words["of"]:  # "a couple of (hundred)"
+            if data.scales.get(toks.word(j + 1), 0) >= 100:
+                j += 1
+            elif toks.word(k) in data.words.get("takes_of", ()):
+                end = toks[j].end
         while data.scales.get(toks.word(j), 0) >= 10 and data.scales[toks.word(j)] > last and not (
             set(toks[j].gap) & {",", "\n"}
         ):
