@@ -37,6 +37,7 @@ class FilterData:
     clock_re: re.Pattern[str] | None
     idiom_re: re.Pattern[str] | None
     pronoun_before_re: re.Pattern[str] | None
+    pronoun_after_re: re.Pattern[str] | None
 
 
 def _gap(phrase: str) -> str:
@@ -61,6 +62,8 @@ def filter_data(lang: str) -> FilterData:
     pronoun = raw.get("pronoun", {})
     before = pronoun.get("before", [])
     pronoun_before_re = re.compile(rf"(?<![\w'])(?:{alternation(before)})[ ]{{1,3}}\Z") if before else None
+    after = pronoun.get("after", [])
+    pronoun_after_re = re.compile(rf"[ ]{{1,3}}(?:{alternation(after)})(?![\w'])") if after else None
     prefixes = raw["time"].get("prefixes", [])
     clock_re = re.compile(rf"(?<![\w'])(?:{alternation(prefixes)})[ ]{{1,2}}\Z") if prefixes else None
     idioms = raw.get("idioms", {}).get("phrases", [])
@@ -68,6 +71,7 @@ def filter_data(lang: str) -> FilterData:
     return FilterData(
         label_re, tuple(furniture), time_re, ordinal_re, ordinal_word_re,
         frozenset(pronoun.get("words", [])), clock_re, idiom_re, pronoun_before_re,
+        pronoun_after_re,
     )
 
 
@@ -108,6 +112,8 @@ def _reason(
     pronoun = num.words and view[start:end] in data.pronouns
     if pronoun and pronoun_re is not None and pronoun_re.search(window):
         return "filter.pronoun", "a pronoun: 'which one', 'the one'"
+    if pronoun and data.pronoun_after_re is not None and data.pronoun_after_re.match(view, end):
+        return "filter.pronoun", "a pronoun before a partitive: 'one of the ...'"
     if data.label_re.search(window):
         return "filter.label", "after a label word: an article, number or line"
     for before_re, after_re, template in data.furniture:
