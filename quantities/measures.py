@@ -95,14 +95,16 @@ _URL_BEFORE = frozenset("%=&/?#")  # "q=30%25%2020%": percent-encoding, not perc
 @dataclass(frozen=True, slots=True)
 class UnitSurface:
     """One unit surface: its pint expression, an optional guard, whether it may stand
-    alone ("W" only in "W/min", "kW" anywhere) and whether it negates the number
-    ("2 degrees below zero", "10 градусів морозу")."""
+    alone ("W" only in "W/min", "kW" anywhere), whether it negates the number
+    ("2 degrees below zero", "10 градусів морозу") and, for a duration word, how many
+    units one of it is ("3 четверти часа" = 45 minutes)."""
 
     surface: str
     expr: str
     guard: str | None = None
     alone: bool = True
     negate: bool = False
+    factor: int = 1  # a duration word worth several units: "четверти часа" = 15 minutes
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +136,11 @@ class MeasureData:
     percent_before_re: re.Pattern[str] | None  # "percent of 10"
     phrases: dict[str, tuple[Decimal, str]]  # "half an hour" -> (0.5, "hour")
     phrase_re: re.Pattern[str] | None
+    alone: Mapping[str, str]  # "час" -> "hour": a unit noun meaning one unit
+    alone_re: re.Pattern[str] | None
+    alone_not_after: frozenset[str]  # "в этот час": words that make it no duration
+    alone_not_before: frozenset[str]  # "час пик"
+    alone_endings: tuple[str, ...]  # "комендантский час": adjective endings before it
     money_symbols: Mapping[str, MoneySurface]  # exact: symbols and ISO codes
     money_words: Mapping[str, MoneySurface]  # lower-case
     money_symbol_re: re.Pattern[str]  # after the number, on the text
@@ -266,10 +273,15 @@ def _load_units(raw: dict[str, Any], lang: str) -> tuple[dict[str, UnitSurface],
         negate = spec.get("negate", False)
         if not isinstance(negate, bool):
             raise DataError(f"{where}: negate must be true or false")
+        factor = spec.get("factor", 1)
+        if not isinstance(factor, int) or isinstance(factor, bool) or factor < 1:
+            raise DataError(f"{where}: factor must be a positive whole number")
+        if factor != 1 and expr not in DURATION_UNITS:
+            raise DataError(f"{where}: factor is for duration units only")
         forms = _strings(spec.get("forms"), where)
         for form in forms:
             _check_form(form, where)
-            _add(words, form, UnitSurface(form, expr, guard, negate=negate), where)
+            _add(words, form, UnitSurface(form, expr, guard, negate=negate, factor=factor), where)
         for p in _strings(spec["prefixes"], where) if "prefixes" in spec else []:
             if p not in word_prefixes:
                 raise DataError(f"{where}: prefix {p!r} not in [word_prefixes]")
@@ -355,6 +367,24 @@ def measure_data(lang: str) -> MeasureData:
         phrases[phrase] = (Decimal(amount), unit)
     for f in pct + points:
         _check_form(f, f"{lang}/units.toml [percent]")
+    alone_table = _section(raw, "alone", lang)
+    where = f"{lang}/units.toml [alone]"
+    alone_forms = alone_table.get("forms")
+    if not isinstance(alone_forms, dict):
+        raise DataError(f"{where} forms: expected a table of form = duration unit")
+    alone: dict[str, str] = {}
+    for form, unit in alone_forms.items():
+        _check_form(form, where)
+        if unit not in DURATION_UNITS:
+            raise DataError(f"{where} {form!r}: {unit!r} is not a duration unit")
+        alone[form] = unit
+    alone_lists = {key: _strings(alone_table.get(key), f"{where} {key}") if alone_table.get(key) else []
+                   for key in ("not_after", "not_before", "adjective_endings")}
+    for key, forms in alone_lists.items():
+        if not isinstance(alone_table.get(key), list):
+            raise DataError(f"{where} {key}: expected a list of strings")
+        for f in forms:
+            _check_form(f, f"{where} {key}")
 
     context = _section(raw, "context", lang)
     measure_after = _strings(context.get("measure_after"), f"{lang}/units.toml [context] measure_after")
@@ -393,6 +423,11 @@ def measure_data(lang: str) -> MeasureData:
         ),
         phrases=phrases,
         phrase_re=re.compile(rf"(?<![\w'])(?:{_trie_pattern(phrases)})(?![\w'])") if phrases else None,
+        alone=alone,
+        alone_re=re.compile(rf"(?<![\w'-])(?:{_trie_pattern(alone)})(?![\w'-])") if alone else None,
+        alone_not_after=frozenset(alone_lists["not_after"]),
+        alone_not_before=frozenset(alone_lists["not_before"]),
+        alone_endings=tuple(alone_lists["adjective_endings"]),
         percent_before_re=re.compile(
             rf"(?<![\w\d][ ])(?<![\w\d])(?:{_trie_pattern(before)})[ ]{{1,3}}\Z"
         ) if before else None,
@@ -683,6 +718,10 @@ def _unit_after(site: _Site) -> Mention | None:
     if len(parts) == 1 and first.power == 1 and first.unit.expr in DURATION_UNITS:
         unit = first.unit.expr
         rules[0] = "duration.symbol" if first.symbol else "duration.word"
+        if first.unit.factor != 1:  # "3 четверти часа" = 45 minutes
+            value = _exact(Decimal(site.num.value) * first.unit.factor)
+            site = replace(site, num=replace(site.num, value=value))
+            rules.append("duration.factor")
         return Mention(site.num, site.num.start, end, kind="duration", unit=unit,
                        dimensionality=TIME_DIMENSION, iso_duration=iso_duration(site.num.value, unit),
                        rules=rules)
@@ -713,19 +752,56 @@ def _measure(text: str, view: str, num: Num, data: MeasureData) -> Mention:
     return Mention(num, num.start, num.end)
 
 
+_WORD_BEFORE = re.compile(r"(?<![\w'-])([^\W\d_][\w'-]*+)[ ]{1,3}+\Z")
+_WORD_NEXT = re.compile(r"[ ]{1,3}+([^\W\d_][\w'-]*+)")
+_OPENING_QUOTES = frozenset("«\"„“'")
+_ALONE_REACH = 40  # characters before a lone unit noun searched for the word before it
+
+
+def _alone_ok(view: str, start: int, end: int, data: MeasureData) -> bool:
+    """May the unit noun at ``[start, end)`` stand for one unit (rule ``duration.alone``)?
+    Not after a determiner, preposition or adjective ("в этот час", "комендантский час",
+    "в трудную минуту"), nor before a word that makes a fixed phrase ("час пик")."""
+    if start > 0 and view[start - 1] in _OPENING_QUOTES:
+        return False  # «Час волка»: a title
+    before = _WORD_BEFORE.search(view, max(0, start - _ALONE_REACH), start)
+    if before is not None:
+        word = before.group(1)
+        if word in data.alone_not_after:
+            return False
+        if any(word.endswith(e) and len(word) > len(e) + 1 for e in data.alone_endings):
+            return False
+    after = _WORD_NEXT.match(view, end)
+    return after is None or after.group(1) not in data.alone_not_before
+
+
+def _duration_mention(start: int, end: int, amount: Decimal, unit: str, rule: str) -> Mention:
+    num = Num(start, end, _exact(amount), rule, words=True)
+    return Mention(num, start, end, kind="duration", unit=unit, dimensionality=TIME_DIMENSION,
+                   iso_duration=iso_duration(num.value, unit), rules=[rule])
+
+
 def find_phrases(view: str, lang: str) -> list[Mention]:
     """Durations written without a number: "half an hour", "полчаса", "півроку" (rule
-    ``duration.phrase``); each carries a number of its own with the phrase's amount."""
+    ``duration.phrase``) and a unit noun alone meaning one unit: "ждали час", "ровно
+    месяц", "чекали годину" (rule ``duration.alone``, see ``units.toml [alone]``). Each
+    carries a number of its own with the amount; the caller drops those that overlap a
+    mention with a number ("один час")."""
     data = measure_data(lang)
-    if data.phrase_re is None:
-        return []
     out: list[Mention] = []
-    for m in data.phrase_re.finditer(view):
-        amount, unit = data.phrases[re.sub(r"[ ]+", " ", m.group(0))]
-        num = Num(m.start(), m.end(), _exact(amount), "duration.phrase", words=True)
-        iso = iso_duration(num.value, unit)
-        out.append(Mention(num, m.start(), m.end(), kind="duration", unit=unit,
-                           dimensionality=TIME_DIMENSION, iso_duration=iso, rules=["duration.phrase"]))
+    if data.phrase_re is not None:
+        for m in data.phrase_re.finditer(view):
+            amount, unit = data.phrases[re.sub(r"[ ]+", " ", m.group(0))]
+            out.append(_duration_mention(m.start(), m.end(), amount, unit, "duration.phrase"))
+    if data.alone_re is not None:
+        taken = [(p.start, p.end) for p in out]
+        for m in data.alone_re.finditer(view):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue  # "четверть часа" is a phrase already
+            if _alone_ok(view, m.start(), m.end(), data):
+                out.append(_duration_mention(m.start(), m.end(), Decimal(1), data.alone[m.group(0)],
+                                             "duration.alone"))
+        out.sort(key=lambda p: p.start)
     return out
 
 
