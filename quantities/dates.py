@@ -4,19 +4,33 @@
 language's ``dates.toml`` and resolves every match against the reference date:
 
 * A date whose year the text gives is ``anchor="explicit"``.
-* A year-less date ("January 5", "5 January") takes the year whose occurrence is nearest
-  the reference date with a past bias: the latest occurrence that starts no more than
-  :data:`NEAR_FUTURE_DAYS` after the reference. When its sentence speaks of the future
-  (``future_cues`` in the data: "will", "scheduled", ...) the first occurrence that has
-  not ended before the reference is taken instead, if it starts within
-  :data:`FUTURE_HORIZON_DAYS`. Such dates are ``anchor="reference_date"``.
+* A year-less date ("January 5", "5 January", "in March", "the first Tuesday of
+  October") is resolved against the reference date by the tense of its sentence, as
+  HeidelTime's news mode does (never the clock; Duckling always resolves forward,
+  dateparser's PREFER_DATES_FROM defaults to the current period):
+
+  - a **future** cue (``future_cues``: "will", "scheduled", "відбудеться", "состоится")
+    takes the first occurrence that has not ended before the reference, if it starts
+    within :data:`FUTURE_HORIZON_DAYS`, else the one in the reference year;
+  - otherwise a **past** cue (``past_cues`` such as "was", "був", "был", or a word of
+    four letters or more ending in one of ``past_endings``: "-ed", "заявив", "прошла")
+    takes the latest occurrence that starts no more than :data:`NEAR_FUTURE_DAYS` after
+    the reference (news reports what happened);
+  - with **no tense cue** at all (headlines, captions, lists: "Выборы — 8 сентября") the
+    date is taken in the current period: the reference year.
+
+  Such dates are ``anchor="reference_date"``; the rule ``date.future_sentence``,
+  ``date.past_sentence`` or ``date.current_period`` says which case applied.
 * Without a reference date, the latest full date with a year in the first
   :data:`DATELINE_CHARS` characters (the article's dateline) serves; ``anchor="dateline"``.
   A reference date outside :data:`YEAR_MIN`-:data:`YEAR_MAX` counts as none given.
 * Without either, a year-less date keeps a partial value ("--01-02", "--01") and
   ``anchor="none"``; relative words ("yesterday") are rejected.
-* A bare weekday ("on Thursday") is the latest such day on or before the reference date
-  (the first one after it in a future sentence).
+* A bare weekday ("on Thursday") follows the same tenses: the first such day after the
+  reference date in a future sentence, the latest on or before it in a past one, and the
+  one in the reference date's (ISO, Monday-first) week with no tense cue.
+* "<n> <unit> ago" and "in <n> <unit>" keep the grain of their unit ("three months ago"
+  is a month, "in 3 years" a year): the offset is only as precise as its unit.
 
 Values are ISO 8601 strings: "2022-01-17" (day), "2022-01" (month), "2014" (year and
 season), intervals "A/B" with ``low``/``high`` set. The qualifier is always "exact": an
@@ -61,7 +75,12 @@ DATELINE_CHARS = 300
 YEAR_MIN, YEAR_MAX = 1000, 2199
 
 _YEAR_PHRASE_GAP = re.compile(r",?[ ]{1,3}")
-_SENTENCE_REACH = 200  # how far the sentence of a date is searched for future cues
+_SENTENCE_REACH = 200  # how far the sentence of a date is searched for tense cues
+_PAST_MIN_LETTERS = 4  # a word this long ending in a past ending is a past-tense verb
+# The end of a sentence: not the point of "0.4%" or "Dr.Smith".
+_SENTENCE_STOP = re.compile(r"[.!?](?=[ \n\"'»”)]|\Z)|\n")
+_QUOTES = frozenset("«\"„“'")
+_LETTERS = re.compile(r"[^\W\d_][\w']*+")
 _UNITS = ("day", "week", "month", "year")
 _PERIOD_UNITS = ("week", "month", "year")
 _SEASONS = ("spring", "summer", "autumn", "winter")
@@ -110,7 +129,7 @@ class _Lexicon:
 _WORD_LISTS = (
     "cues", "year_words", "year_followers", "year_suffixes", "day_suffixes", "day_of",
     "article", "week_of", "in_month", "day_words", "ago", "later", "period_blockers",
-    "future_cues",
+    "future_cues", "past_cues", "past_endings", "bare_weekday_blockers",
 )
 _SETTINGS = (
     "numeric_order", "numeric_separators", "short_numeric_separators", "textual_orders",
@@ -256,7 +275,7 @@ def _lexicon(lang: str) -> _Lexicon:
         numeric_separators=separators["numeric_separators"],
         short_numeric_separators=separators["short_numeric_separators"],
         textual_orders=frozenset(orders),
-        bare_weekday=_choice(settings, lang, "bare_weekday", ("capitalized", "cue")),
+        bare_weekday=_choice(settings, lang, "bare_weekday", ("capitalized", "sentence_start", "cue")),
         bare_year_before_word=_setting(settings, lang, "bare_year_before_word", bool),
         next_weekday=_choice(settings, lang, "next_weekday", ("next_week", "following")),
         capitalized_only=frozenset(
@@ -405,6 +424,8 @@ class _Grammar:
     lex: _Lexicon
     rules: tuple[_Rule, ...]
     future: re.Pattern[str]
+    past: re.Pattern[str]
+    past_endings: tuple[str, ...]
     range_join: re.Pattern[str]
     range_open: re.Pattern[str]
     features: Mapping[str, re.Pattern[str]]  # word features of _ANCHORS, by name
@@ -818,7 +839,12 @@ def _build_weekday(scan: _Scan, m: re.Match[str]) -> _Hit | None:
         return None
     if m.group("cue") is None:
         start = m.start("wd")
-        if scan.lex.bare_weekday != "capitalized" or not scan.text[start].isupper():
+        if _squash(m.group("wd")) in scan.lex.words["bare_weekday_blockers"]:
+            return None  # "Среда обитания"
+        if scan.lex.bare_weekday == "sentence_start":
+            if not _sentence_start(scan.text, start) or scan.text[start - 1:start] in _QUOTES:
+                return None  # "Черная пятница", «Пятница» (a TV channel)
+        elif scan.lex.bare_weekday != "capitalized" or not scan.text[start].isupper():
             return None
         if _in_name(scan.text, start, m.end()):
             return None  # "The Sunday Telegraph", "Super Tuesday"
@@ -971,6 +997,8 @@ def _grammar(lang: str) -> _Grammar:
         lex=lex,
         rules=_rules(lex, p),
         future=re.compile(_words(lex.words["future_cues"])),
+        past=re.compile(_words(lex.words["past_cues"])),
+        past_endings=lex.words["past_endings"],
         range_join=re.compile(rf"{_DASH}|{_GAP}(?P<close>{p.closers}){_GAP}"),
         range_open=re.compile(rf"(?<!\w)(?P<open>{p.openers}){_GAP}\Z"),
         features=features,
@@ -1235,16 +1263,33 @@ def _anchor(reference: date | None, hits: list[_Hit]) -> _Anchor:
     return _Anchor(None, "none", "no reference date and no dateline")
 
 
-def _is_future(grammar: _Grammar, view: str, start: int, end: int) -> bool:
-    """Does the sentence around ``[start, end)`` speak of the future?"""
+def _tense(grammar: _Grammar, view: str, start: int, end: int) -> str | None:
+    """The tense of the sentence around ``[start, end)``: "future" when it has a future
+    cue, else "past" when it has a past cue (a word of ``past_cues`` or, outside the date
+    itself, a word of :data:`_PAST_MIN_LETTERS` letters or more ending in one of
+    ``past_endings``), else None."""
     lo = max(0, start - _SENTENCE_REACH)
     hi = min(len(view), end + _SENTENCE_REACH)
-    lo = max(lo, *(view.rfind(stop, lo, start) + 1 for stop in ".!?\n"))
-    hi = min(hi, *(i for stop in ".!?\n" if (i := view.find(stop, end, hi)) >= 0), hi)
-    return grammar.future.search(view, lo, hi) is not None
+    for stop in _SENTENCE_STOP.finditer(view, lo, start):
+        lo = stop.end()
+    after = _SENTENCE_STOP.search(view, end, hi)
+    hi = after.start() if after is not None else hi
+    if grammar.future.search(view, lo, hi) is not None:
+        return "future"
+    if grammar.past.search(view, lo, hi) is not None:
+        return "past"
+    endings = grammar.past_endings
+    for piece in ((lo, start), (end, hi)):
+        for word in _LETTERS.finditer(view, *piece):
+            if len(word.group(0)) >= _PAST_MIN_LETTERS and word.group(0).endswith(endings):
+                return "past"
+    return None
 
 
-def _needs_tense(spec: _Spec) -> bool:
+_TENSE_RULES = {"future": "date.future_sentence", "past": "date.past_sentence", None: "date.current_period"}
+
+
+def _needs_tense(spec: _Spec | None) -> bool:
     """Does resolving ``spec`` depend on whether its sentence speaks of the future?"""
     if isinstance(spec, _Fixed):
         return spec.first.year is None and spec.year_shift is None
@@ -1260,9 +1305,12 @@ def _bounds(year: int, month: int, day: int | None) -> tuple[date, date] | None:
     return (date(year, month, day), date(year, month, day)) if day <= last else None
 
 
-def _infer_year(c: _Cal, ref: date, future: bool) -> int | None:
+def _infer_year(c: _Cal, ref: date, tense: str | None) -> int | None:
     """The year of a year-less month or day: see the module docstring."""
     month = c.month if c.month is not None else 1
+    current = ref.year if _bounds(ref.year, month, c.day) is not None else None
+    if tense is None and current is not None:
+        return current  # no tense: the current period
     soon = ref + timedelta(days=NEAR_FUTURE_DAYS)
     horizon = ref + timedelta(days=FUTURE_HORIZON_DAYS)
     past: int | None = None
@@ -1275,7 +1323,9 @@ def _infer_year(c: _Cal, ref: date, future: bool) -> int | None:
             past = year
         if ahead is None and bounds[1] >= ref and bounds[0] <= horizon:
             ahead = year
-    return ahead if future and ahead is not None else past
+    if tense == "future":  # not beyond the horizon: then the current period
+        return ahead if ahead is not None else current if current is not None else past
+    return past
 
 
 def _key(c: _Cal) -> tuple[int, int, int]:
@@ -1289,7 +1339,7 @@ def _day(d: date) -> _Cal:
 _Result = tuple[_Cal, "_Cal | None", str]
 
 
-def _resolve_fixed(spec: _Fixed, anchor: _Anchor, future: bool) -> _Result | str:
+def _resolve_fixed(spec: _Fixed, anchor: _Anchor, tense: str | None) -> _Result | str:
     first, last, name = spec.first, spec.last, "explicit"
     if first.year is None:
         if anchor.ref is None:  # a partial value: "--01-02", "--01"
@@ -1297,7 +1347,7 @@ def _resolve_fixed(spec: _Fixed, anchor: _Anchor, future: bool) -> _Result | str
         if spec.year_shift is not None:
             year: int | None = anchor.ref.year + spec.year_shift
         else:
-            year = _infer_year(first, anchor.ref, future)
+            year = _infer_year(first, anchor.ref, tense)
         if year is None:
             return f"no year near {anchor.ref} has this date"
         first, name = replace(first, year=year), anchor.name
@@ -1323,13 +1373,15 @@ def _resolve_fixed(spec: _Fixed, anchor: _Anchor, future: bool) -> _Result | str
     return first, last, name
 
 
-def _resolve_relative(spec: _Spec, ref: date, future: bool) -> tuple[_Cal, _Cal | None] | str:
+def _resolve_relative(spec: _Spec, ref: date, tense: str | None) -> tuple[_Cal, _Cal | None] | str:
     if isinstance(spec, _Shift):
         return _resolve_shift(spec, ref)
     if isinstance(spec, _WeekdayRef):
         iso = ref.isoweekday()
-        if (spec.mode == "bare" and future) or spec.mode == "following":
+        if (spec.mode == "bare" and tense == "future") or spec.mode == "following":
             days = (spec.weekday - iso) % 7 or 7
+        elif spec.mode == "bare" and tense is None:
+            days = spec.weekday - iso  # no tense: the current (ISO) week
         elif spec.mode == "bare":
             days = -((iso - spec.weekday) % 7)
         elif spec.mode == "before":
@@ -1346,7 +1398,7 @@ def _resolve_relative(spec: _Spec, ref: date, future: bool) -> tuple[_Cal, _Cal 
             year = ref.year
         return _Cal(year, spec.month), None
     if isinstance(spec, _NthInMonth):
-        inferred = _infer_year(_Cal(None, spec.month), ref, future)
+        inferred = _infer_year(_Cal(None, spec.month), ref, tense)
         if inferred is None:
             return "no year near the reference date fits"
         return _nth_in_month(spec, inferred)
@@ -1380,15 +1432,15 @@ def _nth_in_month(spec: _NthInMonth, year: int) -> tuple[_Cal, None] | str:
     return _Cal(year, spec.month, day), None
 
 
-def _resolve(spec: _Spec, anchor: _Anchor, future: bool) -> _Result | str:
+def _resolve(spec: _Spec, anchor: _Anchor, tense: str | None) -> _Result | str:
     if isinstance(spec, _Fixed):
-        return _resolve_fixed(spec, anchor, future)
+        return _resolve_fixed(spec, anchor, tense)
     if isinstance(spec, _NthInMonth) and spec.year is not None:
         found = _nth_in_month(spec, spec.year)
         return found if isinstance(found, str) else (found[0], None, "explicit")
     if anchor.ref is None:
         return f"{anchor.problem or 'no reference date'} to resolve a relative date against"
-    relative = _resolve_relative(spec, anchor.ref, future)
+    relative = _resolve_relative(spec, anchor.ref, tense)
     if isinstance(relative, str):
         return relative
     first, last = relative
@@ -1409,11 +1461,11 @@ def _iso(c: _Cal) -> str:
     return text
 
 
-def _candidate(hit: _Hit, result: _Result, future: bool) -> Candidate:
+def _candidate(hit: _Hit, result: _Result, tense: str | None) -> Candidate:
     first, last, anchor = result
     rules = [hit.rule, *hit.also]
-    if future and anchor != "none":
-        rules.append("date.future_sentence")
+    if anchor != "none" and _needs_tense(hit.spec):
+        rules.append(_TENSE_RULES[tense])
     if isinstance(hit.spec, _Fixed) and hit.spec.weekday is not None and anchor != "none":
         rules.append("date.weekday_checked")
     if isinstance(hit.spec, _Fixed) and hit.spec.offset is not None and anchor != "none":
@@ -1459,10 +1511,10 @@ def find_dates(
         if hit.spec is None:
             rejected.append(Rejected(hit.start, hit.end, hit.rule, hit.reason or "invalid"))
             continue
-        future = _needs_tense(hit.spec) and _is_future(grammar, view, hit.start, hit.end)
-        result = _resolve(hit.spec, anchor, future)
+        tense = _tense(grammar, view, hit.start, hit.end) if _needs_tense(hit.spec) else "past"
+        result = _resolve(hit.spec, anchor, tense)
         if isinstance(result, str):
             rejected.append(Rejected(hit.start, hit.end, hit.rule, result))
         else:
-            candidates.append(_candidate(hit, result, future))
+            candidates.append(_candidate(hit, result, tense))
     return candidates, rejected

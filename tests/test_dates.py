@@ -96,7 +96,7 @@ def test_interface_example() -> None:
     assert (first.start, first.end) == (15, 35)
     assert (first.value, first.qualifier, first.low, first.high) == ("2022-01-13", "exact", None, None)
     assert first.extra == {"grain": "day", "anchor": "reference_date"}
-    assert first.rules == ["date.month_day", "date.weekday_checked"]
+    assert first.rules == ["date.month_day", "date.past_sentence", "date.weekday_checked"]
     assert second.value == "2022-01-19"
     assert "date.future_sentence" in second.rules
 
