@@ -15,13 +15,15 @@ from functools import cache
 
 from quantities.candidates import Num, Rejected
 from quantities.lang import load
-from quantities.numbers import alternation, number_data
+from quantities.numbers import WORD_CHAR, alternation, number_data
+from quantities.skipscan import SkipScan
 
 __all__ = ["FilterData", "filter_data", "glued_identifier", "split_numbers"]
 
 _PHONE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[ -]?)?(?:\(\d{2,5}\)[ ]?)?\d{2,4}(?:[ -]\d{2,4}){1,4}(?![\w])"
 )
+_PHONE_SCAN = SkipScan(_PHONE, r"[\d]")  # a phone holds a digit within its first characters
 _CLOCK = re.compile(r"(?:[01]?\d|2[0-4])[.:][0-5]\d")
 _TIME = re.compile(r"\d{1,2}[:.]\d{2}(?::\d{2})?(?![\d])")
 
@@ -30,6 +32,8 @@ _TIME = re.compile(r"\d{1,2}[:.]\d{2}(?::\d{2})?(?![\d])")
 class FilterData:
     label_re: re.Pattern[str]
     furniture: tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...]
+    #: one pattern for every template: before the number / after it (a quick first test)
+    furniture_any: tuple[re.Pattern[str] | None, re.Pattern[str] | None]
     time_re: re.Pattern[str]
     ordinal_re: re.Pattern[str]
     ordinal_word_re: re.Pattern[str]
@@ -55,6 +59,14 @@ def filter_data(lang: str) -> FilterData:
         before_re = re.compile(rf"(?<![\w])(?:{_gap(before)})\s{{0,3}}\Z" if before.strip() else r"\Z")
         after_re = re.compile(rf"\s{{0,3}}{_gap(after)}(?![\w])" if after.strip() else "")
         furniture.append((before_re, after_re, template))
+    befores = [t.partition("<n>")[0] for t in raw["furniture"]["templates"]]
+    afters = [t.partition("<n>")[2] for t in raw["furniture"]["templates"]]
+    before_any = "|".join(_gap(b) for b in befores if b.strip())
+    after_any = "|".join(_gap(a) for a in afters if a.strip())
+    furniture_any = (
+        re.compile(rf"(?<![\w])(?:{before_any})\s{{0,3}}\Z") if before_any else None,
+        re.compile(rf"\s{{0,3}}(?:{after_any})(?![\w])") if after_any else None,
+    )
     time_re = re.compile(rf"[ ]{{0,2}}(?:{alternation(raw['time']['suffixes'])})(?![\w])")
     nd = number_data(lang)
     ordinal_re = re.compile(rf"(?:{alternation(nd.ordinal_suffixes)})(?![^\W\d_])")
@@ -67,9 +79,9 @@ def filter_data(lang: str) -> FilterData:
     prefixes = raw["time"].get("prefixes", [])
     clock_re = re.compile(rf"(?<![\w'])(?:{alternation(prefixes)})[ ]{{1,2}}\Z") if prefixes else None
     idioms = raw.get("idioms", {}).get("phrases", [])
-    idiom_re = re.compile(rf"(?<![\w'])(?:{alternation(idioms)})(?![\w'])") if idioms else None
+    idiom_re = re.compile(rf"(?:{alternation(idioms, not_after=[WORD_CHAR])})(?![\w'])") if idioms else None
     return FilterData(
-        label_re, tuple(furniture), time_re, ordinal_re, ordinal_word_re,
+        label_re, tuple(furniture), furniture_any, time_re, ordinal_re, ordinal_word_re,
         frozenset(pronoun.get("words", [])), clock_re, idiom_re, pronoun_before_re,
         pronoun_after_re,
     )
@@ -116,11 +128,12 @@ def _reason(
         return "filter.pronoun", "a pronoun before a partitive: 'one of the ...'"
     if data.label_re.search(window):
         return "filter.label", "after a label word: an article, number or line"
-    for before_re, after_re, template in data.furniture:
-        if before_re.search(window) and (not after_re.pattern or after_re.match(view, end)):
-            if before_re.pattern == r"\Z" and not after_re.pattern:
-                continue
-            return "filter.furniture", f"page furniture: {template!r}"
+    if _furniture_near(view, end, window, data):
+        for before_re, after_re, template in data.furniture:
+            if before_re.search(window) and (not after_re.pattern or after_re.match(view, end)):
+                if before_re.pattern == r"\Z" and not after_re.pattern:
+                    continue
+                return "filter.furniture", f"page furniture: {template!r}"
     if not num.words:
         if end < len(view) - 2 and view[end] in ":" and view[end + 1 : end + 3].isdigit():
             return "filter.time", "a time of day"
@@ -142,6 +155,15 @@ def _reason(
     return None
 
 
+def _furniture_near(view: str, end: int, window: str, data: FilterData) -> bool:
+    """Could a furniture template match here? Each one needs its words before the number
+    or after it, so one test of all of them at once rules out nearly every number."""
+    before_any, after_any = data.furniture_any
+    return (before_any is not None and before_any.search(window) is not None) or (
+        after_any is not None and after_any.match(view, end) is not None
+    )
+
+
 def _dotted(view: str, start: int, end: int) -> bool:
     after = view[end : end + 2]
     before = view[max(0, start - 2) : start]
@@ -154,7 +176,7 @@ def split_numbers(view: str, lang: str, nums: Sequence[Num]) -> tuple[list[Num],
     """Keep the numbers no filter objects to; report the others."""
     data = filter_data(lang)
     idioms = [m.span() for m in data.idiom_re.finditer(view)] if data.idiom_re is not None else []
-    phones = [m.span() for m in _PHONE.finditer(view) if _looks_like_phone(m.group(0))]
+    phones = [m.span() for m in _PHONE_SCAN.finditer(view) if _looks_like_phone(m.group(0))]
     kept: list[Num] = []
     rejected: list[Rejected] = []
     for num in nums:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -29,11 +29,13 @@ __all__ = ["NumberData", "alternation", "find_numbers", "normalise_value", "numb
 
 _VULGAR = "".join(chr(c) for c in range(0x2150, 0x215F)) + "\u00bc\u00bd\u00be"
 _MAX_EXPONENT = 30  # "1e999999" must not build a huge Decimal
+#: a character that joins a word: a number word must not follow one ("often" has no "ten")
+WORD_CHAR = r"[\w']"
 _MAX_GROUPS = 30  # digit groups of one number: "1 234 567" has 2; 10^90 needs 30
 
 
-def alternation(words: Iterable[str]) -> str:
-    """A regex alternation of ``words``: escaped, longest first, spaces matching any gap.
+def alternation(words: Iterable[str], *, not_after: Sequence[str] = ()) -> str:
+    r"""A regex alternation of ``words``: escaped, longest first, spaces matching any gap.
 
     Written as a trie ("tw(?:enty|o)"), not a flat list: the same strings match, and at
     any position the longest word is tried first just as in a longest-first list, but
@@ -44,6 +46,16 @@ def alternation(words: Iterable[str]) -> str:
     'a[ ]{1,3}dozen|tw(?:e(?:lve|nty)|o)'
     >>> re.match(f"(?:{alternation(['ten', 'tens', 'tens of'])})", "tens of them").group(0)
     'tens of'
+
+    ``not_after``: one-character classes that must not come just before a match. Each
+    becomes a lookbehind placed after the first letter (``"o(?<![\w']o)ne"``), so the
+    pattern still starts with a literal and the engine skips at C speed to the letters
+    that can start a word, instead of trying every position of the text:
+
+    >>> print(alternation(["one", "two"], not_after=[r"[\w']"]))
+    o(?<![\w']o)ne|t(?<![\w']t)wo
+    >>> [m.start() for m in re.finditer(alternation(["one"], not_after=[r"[\w']"]), "someone, one")]
+    [9]
     """
     root: dict[str, Any] = {}
     for word in set(words):
@@ -52,16 +64,23 @@ def alternation(words: Iterable[str]) -> str:
             node = node.setdefault(ch, {})
         node[""] = {}  # a word ends here
 
-    def branches(node: dict[str, Any]) -> list[str]:
+    def branches(node: dict[str, Any], top: bool = False) -> list[str]:
         # children first (longer words), the end of a word last (the shorter one)
-        out = [("[ ]{1,3}" if ch == " " else re.escape(ch)) + emit(node[ch]) for ch in sorted(node) if ch]
+        out = []
+        for ch in sorted(node):
+            if not ch:
+                continue
+            head = "[ ]{1,3}" if ch == " " else re.escape(ch)
+            if top and ch != " ":
+                head += "".join(f"(?<!{cls}{re.escape(ch)})" for cls in not_after)
+            out.append(head + emit(node[ch]))
         return [*out, ""] if "" in node else out
 
     def emit(node: dict[str, Any]) -> str:
         alts = branches(node)
         return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
-    return "|".join(branches(root))
+    return "|".join(branches(root, top=True))
 
 
 def normalise_value(value: Decimal) -> Value:
@@ -95,7 +114,9 @@ class NumberData:
     ordinal_suffixes: frozenset[str]
     ordinal_words: frozenset[str]
     digits_re: re.Pattern[str]
-    word_re: re.Pattern[str]
+    word_re: re.Pattern[str]  # where a number in words starts
+    digit_word_re: re.Pattern[str]  # where a digit run starts a number in words
+    point_re: re.Pattern[str] | None  # where "point" starts a number ("point 77")
     token_re: re.Pattern[str]
     multiplier_re: re.Pattern[str]
     minus_re: re.Pattern[str]
@@ -185,13 +206,17 @@ def number_data(lang: str) -> NumberData:
     leading = alternation(words.get("point_leading", ()))
     digit_words = alternation(w for w, v in cardinals.items() if v < 100)
     after_point = rf"[ ]{{1,2}}(?:\d|(?:{digit_words})(?![\w']))" if points else r"(?!)"
-    word_re = re.compile(
-        rf"(?<![\w'])(?:{alternation(vocab)})(?![\w'])"
-        rf"|(?<![\d.,])\d{{1,3}}(?=[ ]{{1,2}}(?:{big})(?![\w']))"
-        # "1 point 1"; "point 77" only where no word comes just before ("at one point 77")
-        rf"|(?<![\d.,])\d{{1,3}}(?=[ ]{{1,2}}(?:{points}){after_point})"
-        + (rf"|(?<![\w'])(?<![^\W\d_][ ])(?<![^\W\d_][ ][ ])(?:{leading})(?={after_point})"
-           if leading else "")
+    # each pattern starts with a literal letter or digit, so that the engine skips to them
+    word_re = re.compile(rf"(?:{alternation(vocab, not_after=[WORD_CHAR])})(?![\w'])")
+    # "point 77" only where no word comes just before ("at one point 77")
+    no_word = [WORD_CHAR, r"[^\W\d_][ ]", r"[^\W\d_][ ][ ]"]
+    point_re = re.compile(rf"(?:{alternation(words.get('point_leading', ()), not_after=no_word)})"
+                          rf"(?={after_point})") if leading else None
+    # a digit run that starts a word number: "4 thousand", "1 point 1". It starts with a
+    # digit (the engine then skips to digits at C speed); the lookbehind after the first
+    # digit is "(?<![\d.,])" before it.
+    digit_word_re = re.compile(
+        rf"\d(?<![\d.,]\d)\d{{0,2}}(?=[ ]{{1,2}}(?:(?:{big})(?![\w'])|(?:{points}){after_point}))"
     )
     token_re = re.compile(r"(?P<gap>[ ]{1,3}|[ ]?-[ ]?|,[ ]{1,2}|[ ]{0,2}\n[ ]{0,2})?"
                           r"(?P<tok>[^\W\d_]++(?:'[^\W\d_]++)*+|&|\d{1,3}(?!\d|[.,]\d))")
@@ -218,6 +243,8 @@ def number_data(lang: str) -> NumberData:
         ordinal_words=frozenset(ordinals.get("words", [])),
         digits_re=_build_digits_re(decimal, group),
         word_re=word_re,
+        digit_word_re=digit_word_re,
+        point_re=point_re,
         token_re=token_re,
         multiplier_re=multiplier_re,
         minus_re=re.compile(rf"(?<![\w'])(?:{alternation(words['minus'])})[ ]{{1,2}}\Z"),
@@ -666,17 +693,23 @@ def _parse_vague(toks: _Tokens, k: int, data: NumberData) -> Num:
 
 
 def _scan_words(view: str, data: NumberData) -> Iterator[Num]:
-    pos = 0
+    """Numbers in words, from each start that ``word_re``, ``digit_word_re`` or
+    ``point_re`` finds: the leftmost, as one pattern with all three as alternatives would
+    find it (their matches start with a letter, a digit, "point": never at one place)."""
+    patterns = [p for p in (data.word_re, data.digit_word_re, data.point_re) if p is not None]
+    found = [p.search(view) for p in patterns]
     while True:
-        m = data.word_re.search(view, pos)
-        if m is None:
+        live = [m for m in found if m is not None]
+        if not live:
             return
+        m = min(live, key=lambda match: match.start())
         num = _parse_words(view, m.start(), data)
-        if num is None:
-            pos = m.end()
-            continue
-        yield num
-        pos = max(num.end, m.end())
+        pos = m.end() if num is None else max(num.end, m.end())
+        if num is not None:
+            yield num
+        for k, other in enumerate(found):
+            if other is not None and other.start() < pos:
+                found[k] = patterns[k].search(view, pos)
 
 
 def find_numbers(view: str, lang: str, text: str | None = None) -> list[Num]:
