@@ -109,6 +109,20 @@ def analyze(
     clock). Raises ``TypeError`` when ``text`` is not a ``str``, ``ValueError`` for an
     unknown ``lang`` or a malformed ``reference_date``; any ``str`` is otherwise handled.
     """
+    lang, ref_iso, facts, rejections = _run(text, lang, reference_date, options, diagnostics=True)
+    return Extraction(lang=lang, reference_date=ref_iso, facts=facts, rejected=rejections)
+
+
+def _run(
+    text: str,
+    lang: str | None,
+    reference_date: date | str | None,
+    options: Options | None,
+    *,
+    diagnostics: bool,
+) -> tuple[str, str | None, list[Any], list[Rejection]]:
+    """The pipeline: (language, reference date, facts, rejections). Without
+    ``diagnostics`` no rejection is built (:func:`extract` has no use for them)."""
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
     opts = options or _DEFAULT_OPTIONS
@@ -121,7 +135,7 @@ def analyze(
     if len(text) > opts.max_chars:
         reason = f"text has {len(text)} characters, more than max_chars={opts.max_chars}"
         too_long = Rejection(start=0, end=0, text="", rule="limits.max_chars", reason=reason)
-        return Extraction(lang=lang, reference_date=ref_iso, facts=[], rejected=[too_long])
+        return lang, ref_iso, [], [too_long]
 
     view = to_view(text)
     date_cands, rejected = find_dates(text, view, lang, reference)
@@ -163,8 +177,10 @@ def analyze(
                 cand.extra.pop("counted", None)
                 cand.rules.append("number.year_like")
         candidates.append(cand)
-    facts, rejections = resolve(text, lang, candidates, rejected, options=opts, reference=reference)
-    return Extraction(lang=lang, reference_date=ref_iso, facts=facts, rejected=rejections)
+    facts, rejections = resolve(
+        text, lang, candidates, rejected, options=opts, reference=reference, diagnostics=diagnostics
+    )
+    return lang, ref_iso, facts, rejections
 
 
 def extract(
@@ -179,5 +195,5 @@ def extract(
     >>> [(f.kind, f.value, f.qualifier) for f in extract("At least 225 people were killed.")]
     [('casualties', 225, 'at_least')]
     """
-    result: list[Any] = analyze(text, lang=lang, reference_date=reference_date, options=options).facts
-    return result
+    facts: list[Any] = _run(text, lang, reference_date, options, diagnostics=False)[2]
+    return facts

@@ -138,33 +138,37 @@ def resolve(
     *,
     options: Options,
     reference: date | None,
+    diagnostics: bool = True,
 ) -> tuple[list[Any], list[Rejection]]:
-    """Pick non-overlapping candidates, validate them, and build facts and rejections."""
+    """Pick non-overlapping candidates, validate them, and build facts and rejections
+    (no rejections without ``diagnostics``: the facts are the same)."""
     rejections = [
         Rejection(start=r.start, end=r.end, text=text[r.start : r.end], rule=r.rule, reason=r.reason)
         for r in rejected
-    ]
+    ] if diagnostics else []
     plausible: list[Candidate] = []
     for cand in candidates:  # validate first: an implausible reading must not hide another
         why = _plausible(cand, options, reference)
         if why is None:
             plausible.append(cand)
-        else:
+        elif diagnostics:
             rejections.append(_reject(text, cand, why))
     chosen: list[Candidate] = []
     spans: list[tuple[int, int, int]] = []  # (start, end, rank) of the chosen, by position
     for cand in sorted(plausible, key=_rank_key):
         winner = _first_overlap(spans, chosen, cand.start, cand.end)
         if winner is not None:
-            shown = text[winner.start : winner.end]
-            rejections.append(_reject(text, cand, f"overlaps a {winner.kind} fact {shown!r}"))
+            if diagnostics:
+                shown = text[winner.start : winner.end]
+                rejections.append(_reject(text, cand, f"overlaps a {winner.kind} fact {shown!r}"))
             continue
         insort(spans, (cand.start, cand.end, len(chosen)))
         chosen.append(cand)
     facts: list[Any] = []
     for cand in sorted(chosen, key=lambda c: (c.start, c.end)):
         if cand.kind == "number" and not options.all_numbers:
-            rejections.append(_reject(text, cand, "a bare number: nothing counted or measured"))
+            if diagnostics:
+                rejections.append(_reject(text, cand, "a bare number: nothing counted or measured"))
             continue
         if options.kinds is not None and cand.kind not in options.kinds:
             continue
