@@ -59,6 +59,7 @@ from quantities.candidates import Candidate, Rejected
 from quantities.errors import DataError
 from quantities.lang import load
 from quantities.normalize import to_view
+from quantities.numbers import alternation
 
 __all__ = [
     "DATELINE_CHARS", "FUTURE_HORIZON_DAYS", "NEAR_FUTURE_DAYS", "YEAR_MAX", "YEAR_MIN",
@@ -88,6 +89,7 @@ _PARTS = ("early", "mid", "late")
 
 # Gaps between words: one to three spaces, or one line break; never a blank line.
 _GAP = r"(?:[ ]{1,3}|[ ]?\r?\n[ ]?)"
+_WORD = r"\w"
 _DASH = r"[ ]{0,2}-[ ]{0,2}"
 # The left edge of a number: not inside a word or a number like 1.5, 3/4, 18:00.
 _LB = r"(?<!\w)(?<![0-9][.,:/-])"
@@ -429,7 +431,8 @@ class _Grammar:
     range_join: re.Pattern[str]
     range_open: re.Pattern[str]
     features: Mapping[str, re.Pattern[str]]  # word features of _ANCHORS, by name
-    any_feature: re.Pattern[str]  # where any word feature starts (one scan for all)
+    any_feature: tuple[re.Pattern[str], ...]  # the first words of the word features
+    feature_names: Mapping[str, tuple[str, ...]]  # first word -> the features to try there
 
 
 @dataclass(frozen=True, slots=True)
@@ -993,6 +996,9 @@ def _grammar(lang: str) -> _Grammar:
     lex = _lexicon(lang)
     p = _Parts(lex)
     features = _features(lex, p)
+    if set(features) != set(_feature_forms(lex)):
+        raise AssertionError("dates: _features and _feature_forms name different features")
+    starts, names = _feature_words(lex)
     return _Grammar(
         lex=lex,
         rules=_rules(lex, p),
@@ -1002,7 +1008,8 @@ def _grammar(lang: str) -> _Grammar:
         range_join=re.compile(rf"{_DASH}|{_GAP}(?P<close>{p.closers}){_GAP}"),
         range_open=re.compile(rf"(?<!\w)(?P<open>{p.openers}){_GAP}\Z"),
         features=features,
-        any_feature=re.compile(r"(?<!\w)(?=" + "|".join(f.pattern for f in features.values()) + ")"),
+        any_feature=starts,
+        feature_names=names,
     )
 
 
@@ -1049,6 +1056,55 @@ _DIGIT_RUNS = re.compile(r"[0-9]+")
 _SRE_PARSER: Any = importlib.import_module("re._parser")
 _SRE_CONSTANTS: Any = importlib.import_module("re._constants")
 _MAX_WINDOW = 1000  # a rule whose matches may be longer is scanned whole
+
+
+def _feature_forms(lex: _Lexicon) -> dict[str, list[str]]:
+    """The forms each word feature of :func:`_features` is built from."""
+    w = lex.words
+    return {
+        "month": [*lex.months, *lex.month_abbreviations],
+        "weekday": list(lex.weekdays),
+        "holiday": list(lex.holidays),
+        "season": list(lex.seasons),
+        "month_part": list(lex.month_parts),
+        "period": [*lex.units, *lex.period_words],
+        "ago": list(w["ago"]),
+        "later": list(w["later"]),
+        "relative_day": list(lex.relative_days),
+    }
+
+
+#: word features whose one-word forms may go on inside a longer word ("mid-", "summery")
+_PREFIX_FEATURES = frozenset(["season", "month_part"])
+
+
+def _feature_words(lex: _Lexicon) -> tuple[tuple[re.Pattern[str], ...], Mapping[str, tuple[str, ...]]]:
+    """Where word features may start, and which ones may start with a given word.
+
+    Every feature match starts with the first word of one of its forms, at a word start:
+    two patterns find those words (whole words; and the one-word forms of the features
+    that need not end at a word's end), and the map says which features to try there.
+    Each pattern starts with a letter (its lookbehind comes after it), so the regex
+    engine skips through the text at C speed instead of trying every position.
+    """
+    whole: dict[str, set[str]] = {}
+    prefix: dict[str, set[str]] = {}
+    for name, forms in _feature_forms(lex).items():
+        for form in forms:
+            words = form.split()
+            if not words:
+                continue
+            table = prefix if name in _PREFIX_FEATURES and len(words) == 1 else whole
+            table.setdefault(words[0], set()).add(name)
+    patterns = []
+    for table, tail in ((whole, r"(?!\w)"), (prefix, "")):
+        if table:
+            patterns.append(re.compile(f"(?:{alternation(table, not_after=[_WORD])}){tail}"))
+    names: dict[str, set[str]] = {}
+    for table in (whole, prefix):
+        for first, found in table.items():
+            names.setdefault(first, set()).update(found)
+    return tuple(patterns), MappingProxyType({k: tuple(sorted(v)) for k, v in names.items()})
 
 
 def _features(lex: _Lexicon, p: _Parts) -> Mapping[str, re.Pattern[str]]:
@@ -1109,10 +1165,19 @@ def _anchor_spans(grammar: _Grammar, view: str) -> dict[str, list[tuple[int, int
     """Where each feature occurs in ``view``, as sorted, disjoint spans."""
     spans: dict[str, list[tuple[int, int]]] = {name: [] for name in grammar.features}
     spans["digit"] = [m.span() for m in _DIGIT_RUNS.finditer(view)]
-    for m in grammar.any_feature.finditer(view):
-        at = m.start()
-        for name, feature in grammar.features.items():
-            if feature.match(view, at):
+    starts: dict[int, set[str]] = {}
+    for first in grammar.any_feature:
+        m = first.search(view)
+        while m is not None:
+            at = m.start()
+            word = m.group()
+            here = starts.setdefault(at, set())
+            for k in range(1, len(word) + 1):  # a shorter form may start here too ("mid")
+                here.update(grammar.feature_names.get(word[:k], ()))
+            m = first.search(view, at + 1)  # a feature may start inside this match
+    for at in sorted(starts):
+        for name in starts[at]:
+            if grammar.features[name].match(view, at):
                 spans[name].append((at, at + 1))
     return spans
 
