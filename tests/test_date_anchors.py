@@ -1,0 +1,50 @@
+"""The date rules are tried only around their anchors (dates._ANCHORS): the matches must
+be exactly those of a scan of the whole text, for every rule of every language.
+
+Texts: every text of the example corpora of the language (tests/corpus/<lang>/), the
+seed articles, and the first documents of ../shared/corpora when present.
+"""
+
+from __future__ import annotations
+
+import json
+from itertools import islice
+
+import pytest
+
+from quantities import dates
+from quantities.normalize import to_view
+
+from conftest import ROOT, SHARED
+
+
+def _texts(lang: str) -> list[str]:
+    texts = []
+    for path in sorted((ROOT / "tests" / "corpus" / lang).glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                texts.append(json.loads(line)["text"])
+    if lang == "en":
+        texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests" / "seeds").glob("*.txt"))]
+    corpus = SHARED / "corpora" / f"news_{lang}.jsonl"
+    if corpus.exists():  # real news when ../shared is there; the examples alone otherwise
+        with corpus.open(encoding="utf-8") as fh:
+            texts += [json.loads(line)["text"] for line in islice(fh, 300)]
+    return texts
+
+
+@pytest.mark.parametrize("lang", ["en", "uk", "ru"])
+def test_anchored_matches_equal_a_whole_scan(lang: str) -> None:
+    grammar = dates._grammar(lang)
+    differ: dict[str, int] = {}
+    found = 0
+    for text in _texts(lang):
+        view = to_view(text)
+        spans = dates._anchor_spans(grammar, view)
+        for rule in grammar.rules:
+            whole = [m.span() for m in rule.pattern.finditer(view)]
+            found += len(whole)
+            if [m.span() for m in dates._matches(rule, view, spans)] != whole:
+                differ[rule.name] = differ.get(rule.name, 0) + 1
+    assert found > 50, "too few date matches to test anything"
+    assert not differ, f"rules whose anchored matches differ from a whole scan (texts): {differ}"
