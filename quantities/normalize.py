@@ -18,6 +18,7 @@ True
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 __all__ = ["to_view"]
@@ -28,18 +29,29 @@ _SPACES = "\u00a0\u202f\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2
 
 
 @lru_cache(maxsize=1)
-def _table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    table.update({ord(c): "'" for c in _APOSTROPHES})
-    table.update({ord(c): "-" for c in _DASHES})
-    table.update({ord(c): " " for c in _SPACES})
-    table.update({ord("ё"): "е", ord("Ё"): "е"})
+def _table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    table.update(dict.fromkeys(_APOSTROPHES, "'"))
+    table.update(dict.fromkeys(_DASHES, "-"))
+    table.update(dict.fromkeys(_SPACES, " "))
+    table.update({"ё": "е", "Ё": "е"})
     return table
+
+
+@lru_cache(maxsize=1)
+def _folder() -> re.Pattern[str]:
+    # a regex substitution of the few characters to fold: several times faster than
+    # str.translate, which looks up every character of a non-ASCII text in a dict
+    return re.compile("[" + re.escape("".join(_table())) + "]")
+
+
+def _fold(m: re.Match[str]) -> str:
+    return _table()[m.group()]
 
 
 def to_view(text: str) -> str:
     """Return the folded, lower-cased view of ``text``, of exactly the same length."""
-    folded = text.translate(_table())
+    folded = _folder().sub(_fold, text)
     low = folded.lower()
     if len(low) == len(folded):
         return low
