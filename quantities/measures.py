@@ -162,29 +162,44 @@ def _trie_pattern(surfaces: Iterable[str]) -> str:
     """A regex matching any of ``surfaces``, longest first, built as a trie.
 
     A surface ending in a letter must not be followed by a letter; shorter surfaces are
-    tried when a longer one fails that check (the terminal branch comes last).
+    tried when a longer one fails that check. The check is written once, after the trie
+    (it looks back at the last character matched), not at each of its hundreds of ends:
+    backtracking offers the ends in the same order, so the same surface wins, and the
+    pattern is a third of the size and compiles several times faster.
+
+    >>> re.match(_trie_pattern(["km", "kmh", "k"]), "kmh x").group(0)
+    'kmh'
+    >>> re.match(_trie_pattern(["km", "kmh", "k"]), "kmhx") is None
+    True
+    >>> re.match(_trie_pattern(["km", "kmh", "%"]), "km/h %").group(0)
+    'km'
     """
+    forms = list(surfaces)
     root: dict[str, Any] = {}
-    for s in surfaces:
+    for s in forms:
         node = root
         for ch in s:
             node = node.setdefault(ch, {})
         node[""] = True
 
-    def emit(node: dict[str, Any], last: str) -> str:
+    def emit(node: dict[str, Any]) -> str:
         branches = []
         for ch in sorted(k for k in node if k):
             piece = _SPACE if ch == " " else re.escape(ch)
-            branches.append(piece + emit(node[ch], ch))
+            branches.append(piece + emit(node[ch]))
         if "" in node:
-            branches.append(_LETTER_AFTER if last.isalpha() else "")
+            branches.append("")
         if len(branches) == 1:
             return branches[0]
         return "(?:" + "|".join(branches) + ")"
 
     if not root:
         return "(?!)"
-    return emit(root, "")
+    letters = sorted({s[-1] for s in forms if s and s[-1].isalpha()})
+    if not letters:
+        return emit(root)
+    last = "[" + "".join(re.escape(c) for c in letters) + "]"
+    return f"(?:{emit(root)})(?:(?<={last}){_LETTER_AFTER}|(?<!{last}))"
 
 
 def _lead_gap(forms: Iterable[str]) -> str:
