@@ -68,8 +68,10 @@ def cue_data(lang: str) -> CueData:
             after[tuple(p.split())] = outcome
         for p in spec.get("before", []):
             before[p] = outcome
+    focus = raw["gap"].get("focus", [])
+    optional_focus = rf"(?:(?<![\w'])(?:{alternation(focus)})[ ]{{1,3}})?" if focus else ""
     before_re = re.compile(
-        rf"(?<![\w'])(?P<o>{alternation(before)})[ ]{{1,3}}\Z"
+        rf"(?<![\w'])(?P<o>{alternation(before)})[ ]{{1,3}}{optional_focus}\Z"
     )
     aux = _index({tuple(p.split()): "aux" for p in raw["gap"]["aux"]})
     prefixes = raw["models"]["prefixes"]
