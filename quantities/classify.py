@@ -48,6 +48,8 @@ class CueData:
     generic_people: frozenset[str]
     personnel_context_re: re.Pattern[str]
     numbering_re: re.Pattern[str]
+    adjectival: frozenset[str]  # cue words that may modify a following noun
+    verb_endings: tuple[str, ...]  # endings of a verb form after such a word
 
 
 def _index(phrases: dict[tuple[str, ...], str]) -> dict[str, list[tuple[str, ...]]]:
@@ -99,6 +101,8 @@ def cue_data(lang: str) -> CueData:
         personnel_context_re=re.compile(
             rf"(?<![\w'])(?:{alternation(raw['context']['personnel'])})(?![\w'])"
         ),
+        adjectival=frozenset(raw["context"].get("adjectival", [])),
+        verb_endings=tuple(raw["context"].get("verb_endings", [])),
         numbering_re=re.compile(
             rf"(?<![\w'])(?:{alternation(raw['context']['numbering'])})[ ]{{1,3}}\Z"
         ),
@@ -144,6 +148,9 @@ def _find_noun(toks: list[_Tok], data: CueData, of_words: frozenset[str]) -> tup
     j = i
     while j < len(toks) and seen <= data.modifiers_max:
         phrase = _match_at(toks, j, data.kind_first)
+        adjectival = phrase is not None and len(phrase) == 1 and phrase[0] in data.adjectival
+        if adjectival and _noun_next(toks, j + 1, data):
+            phrase = None  # "5 military vehicles": the vehicles are counted
         if phrase is not None:
             kind = data.kinds[phrase]
             return first, _extend(toks, j + len(phrase), kind, data), kind
@@ -167,6 +174,16 @@ def _find_noun(toks: list[_Tok], data: CueData, of_words: frozenset[str]) -> tup
         if _plural_like(word, data):
             end = k
     return first, end, None
+
+
+def _noun_next(toks: list[_Tok], k: int, data: CueData) -> bool:
+    """Is ``toks[k]`` a noun that a preceding adjectival cue word modifies?"""
+    if k >= len(toks) or toks[k].gap.strip():
+        return False  # the end, or a comma or dash in between
+    word = toks[k].word
+    if word in data.stop or word in data.aux or word in data.after_first or len(word) < 3:
+        return False
+    return not word.endswith(data.verb_endings)
 
 
 def _extend(toks: list[_Tok], end: int, kind: str, data: CueData) -> int:
