@@ -6,8 +6,10 @@ what was counted -> resolve and validate.
 
 from __future__ import annotations
 
+import gc
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -113,6 +115,27 @@ def analyze(
     return Extraction(lang=lang, reference_date=ref_iso, facts=facts, rejected=rejections)
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while one text is analysed.
+
+    The pipeline makes no reference cycles (tests/test_totality.py checks it), so
+    everything it builds is freed by reference counting; but its many short-lived
+    objects trigger collections that walk the whole heap, which made the cost of a long
+    text grow faster than its length (t(100 KB)/t(10 KB) up to 15.7 instead of 10). The
+    collector is switched back on at the end, by whichever call switched it off; a
+    caller who had it off keeps it off.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _run(
     text: str,
     lang: str | None,
@@ -123,6 +146,18 @@ def _run(
 ) -> tuple[str, str | None, list[Any], list[Rejection]]:
     """The pipeline: (language, reference date, facts, rejections). Without
     ``diagnostics`` no rejection is built (:func:`extract` has no use for them)."""
+    with _gc_paused():
+        return _pipeline(text, lang, reference_date, options, diagnostics=diagnostics)
+
+
+def _pipeline(
+    text: str,
+    lang: str | None,
+    reference_date: date | str | None,
+    options: Options | None,
+    *,
+    diagnostics: bool,
+) -> tuple[str, str | None, list[Any], list[Rejection]]:
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
     opts = options or _DEFAULT_OPTIONS
