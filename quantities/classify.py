@@ -170,6 +170,8 @@ def _find_noun(toks: list[_Tok], data: CueData, of_words: frozenset[str]) -> tup
             break
         if "-" in toks[k].gap and k == first:
             break
+        if k > first and not data.plural_suffixes and len(word) > 3 and word.endswith(data.verb_endings):
+            break  # no plural endings to stop at: a verb ends it ("двох підприємств розподілили")
         k += 1
         if _plural_like(word, data):
             end = k

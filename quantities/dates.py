@@ -62,7 +62,7 @@ from quantities.normalize import to_view
 from quantities.numbers import alternation
 
 __all__ = [
-    "DATELINE_CHARS", "FUTURE_HORIZON_DAYS", "NEAR_FUTURE_DAYS", "YEAR_MAX", "YEAR_MIN",
+    "DATELINE_CHARS", "DATELINE_LEAD", "FUTURE_HORIZON_DAYS", "NEAR_FUTURE_DAYS", "YEAR_MAX", "YEAR_MIN",
     "find_dates",
 ]
 
@@ -72,6 +72,7 @@ NEAR_FUTURE_DAYS = 7
 FUTURE_HORIZON_DAYS = 183
 #: Where the article's own dateline is looked for when no reference date is given.
 DATELINE_CHARS = 300
+DATELINE_LEAD = 40  # a dateline starts at most this far into its line
 #: Years accepted as written years.
 YEAR_MIN, YEAR_MAX = 1000, 2199
 
@@ -131,7 +132,7 @@ class _Lexicon:
 _WORD_LISTS = (
     "cues", "year_words", "year_followers", "year_suffixes", "day_suffixes", "day_of",
     "article", "week_of", "in_month", "day_words", "ago", "later", "period_blockers",
-    "future_cues", "past_cues", "past_endings", "bare_weekday_blockers",
+    "future_cues", "past_cues", "past_endings", "bare_weekday_blockers", "not_dateline",
 )
 _SETTINGS = (
     "numeric_order", "numeric_separators", "short_numeric_separators", "textual_orders",
@@ -428,6 +429,7 @@ class _Grammar:
     future: re.Pattern[str]
     past: re.Pattern[str]
     past_endings: tuple[str, ...]
+    not_dateline: re.Pattern[str]  # words before a date that make it no dateline
     range_join: re.Pattern[str]
     range_open: re.Pattern[str]
     features: Mapping[str, re.Pattern[str]]  # word features of _ANCHORS, by name
@@ -1005,6 +1007,7 @@ def _grammar(lang: str) -> _Grammar:
         future=re.compile(_words(lex.words["future_cues"])),
         past=re.compile(_words(lex.words["past_cues"])),
         past_endings=lex.words["past_endings"],
+        not_dateline=re.compile(_words(lex.words["not_dateline"])),
         range_join=re.compile(rf"{_DASH}|{_GAP}(?P<close>{p.closers}){_GAP}"),
         range_open=re.compile(rf"(?<!\w)(?P<open>{p.openers}){_GAP}\Z"),
         features=features,
@@ -1320,6 +1323,23 @@ class _Anchor:
     problem: str | None = None  # why there is no usable reference
 
 
+def _dateline_place(grammar: _Grammar, view: str, hit: _Hit) -> bool:
+    """Could this date be the article's dateline by where it stands? Near the top
+    (:data:`DATELINE_CHARS`), at most :data:`DATELINE_LEAD` characters into its line,
+    with no sentence end and no ``not_dateline`` word ("as of", "born", "станом на",
+    "минувшую") before it on the line: "KYIV, Jan 17 (Reuters)", a date line under a
+    title. A date inside the first sentence ("last Saturday, 17 September") or an
+    order's date ("станом на 01.01.2017") is not one."""
+    if hit.start >= DATELINE_CHARS:
+        return False
+    lead_start = view.rfind("\n", 0, hit.start) + 1
+    if hit.start - lead_start > DATELINE_LEAD:
+        return False
+    if _SENTENCE_STOP.search(view, lead_start, hit.start) is not None:
+        return False
+    return grammar.not_dateline.search(view, lead_start, hit.start) is None
+
+
 def _anchor(reference: date | None, hits: list[_Hit]) -> _Anchor:
     if reference is not None and YEAR_MIN <= reference.year <= YEAR_MAX:
         return _Anchor(reference, "reference_date")
@@ -1578,7 +1598,7 @@ def find_dates(
             if hit is not None and hit.end > hit.start:
                 hits.append(replace(hit, order=order))
     chosen = _join(grammar, view, _select(hits))
-    anchor = _anchor(reference, chosen)
+    anchor = _anchor(reference, [h for h in chosen if _dateline_place(grammar, view, h)])
     candidates: list[Candidate] = []
     rejected: list[Rejected] = []
     for hit in chosen:
