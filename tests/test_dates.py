@@ -352,3 +352,26 @@ def test_duckling_time_in_scope(lang: str, record_property: Any) -> None:
     assert raw >= FLOORS[lang]
     if lang in ("uk", "ru"):
         assert with_convention >= TARGET_WITH_CONVENTION
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("В минувшую субботу, 17 сентября 2016 года, прогремел взрыв. Его арестовали в понедельник.",
+         "ru"),
+        ("Станом на 01.01.2017 в області працювали 12 шкіл. Сьогодні їх менше.", "uk"),
+        ("Композитор родился 21 марта 1889 года. И сегодня его музыка звучит.", "ru"),
+        ("As of January 1, 2017, the fund held $5m. Today it holds more.", "en"),
+    ],
+)
+def test_a_date_inside_a_sentence_or_after_a_document_cue_is_no_dateline(text: str, lang: str) -> None:
+    """Hand-read samples (issue 3): an event's, an order's or a birth date near the top
+    resolved the article's relative dates wrongly; only a date at a line's start is one."""
+    candidates, rejected = find_dates(text, to_view(text), lang, None)
+    assert [c.extra["anchor"] for c in candidates] == ["explicit"]
+    assert any("dateline" in r.reason for r in rejected)  # the relative date stays unresolved
+
+
+def test_a_date_line_under_a_title_is_a_dateline() -> None:
+    text = "Talks resume in Geneva\n17 January 2022\nThe delegations met on Monday."
+    assert [(c.value, c.extra["anchor"]) for c in run(text, "en", None)][-1] == ("2022-01-17", "dateline")
