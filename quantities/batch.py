@@ -31,6 +31,7 @@ import json
 import multiprocessing
 import os
 import signal
+import socket
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
@@ -263,12 +264,42 @@ def available_cores() -> int:
 
 # ---------------------------------------------------------------- the worker pool
 
+#: Tasks a worker may hold at once: the one it runs and the next, already sent, so that it
+#: never waits for the parent between tasks.
+_DEPTH = 2
+
+
+def _prefetch_bytes() -> int:
+    """How large (in input bytes) a task may be to be sent to a worker that is still busy.
+
+    Such a task must fit, with the one before it, in the connection's buffer: then the
+    parent never blocks on writing it (it would block while the worker writes a large
+    result: both would wait for each other, and no time limit would be enforced). A larger
+    task waits until its worker is idle. A third of the socket's send buffer (about 70 KB
+    on Linux), as at most two such tasks wait there; 0 (never) where the connection is no
+    Unix socket.
+    """
+    if not hasattr(socket, "AF_UNIX") or "forkserver" not in multiprocessing.get_all_start_methods():
+        return 0  # pragma: no cover - Windows
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        return int(sock.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)) // 3
+
+
+def _task_bytes(task: Task) -> int:
+    """An upper bound of the pickled size of a task."""
+    return 64 + sum(len(raw) + 16 for _, raw in task)
+
 
 def _worker_main(
     conn: Connection, state: Any, options: Options, fmt: Format[Any], analyzer: Analyzer
 ) -> None:
-    """A worker process: run tasks until told to stop. Ctrl-C is the parent's business."""
+    """A worker process: run tasks until told to stop. Ctrl-C is the parent's business.
+
+    ``state[2]`` is the ordinal of the task being run (0 for the first task received);
+    ``run_chunk`` keeps ``state[0]`` and ``state[1]``.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ordinal = 0
     while True:
         try:
             task = conn.recv()
@@ -276,28 +307,36 @@ def _worker_main(
             return
         if task is None:
             return
+        state[2] = ordinal
         conn.send(run_chunk(task, options, fmt, analyzer, state))
+        ordinal += 1
+
+
+#: What :func:`warm_up` analyses: a unit (which loads pint and builds its unit registry,
+#: the largest lazy cost, about 0.4 s) in the default language.
+_WARM_UP_TEXT = "About 50 people arrived on 6 January 2022 after a 120 km march."
 
 
 def warm_up() -> None:
-    """Build the lazily built language caches (data files, patterns) in this process.
+    """Build the lazily built caches in this process: pint's unit registry, which every
+    language needs, and the English patterns.
 
     The fork server runs it once, so that every worker forked from it, first or
-    replacement, starts warm. A failure here is not hidden: it happens again, and is
-    reported as an error record, when a worker analyses a document.
+    replacement, starts warm. Ukrainian and Russian (about 0.1 s each) are left to the
+    workers that meet them: built here, they would delay the start of every run by that
+    much, and in the workers they are built side by side. A failure here is not hidden:
+    it happens again, and is reported as an error record, when a worker analyses a
+    document.
     """
-    for text, lang in (("About 50 people arrived on 6 January 2022.", "en"),
-                       ("Близько 50 людей прибули 6 січня 2022 року.", "uk"),
-                       ("Около 50 человек прибыли 6 января 2022 года.", "ru")):
-        try:
-            analyze(text, lang=lang, reference_date=date(2022, 1, 6))
-        except Exception:  # noqa: BLE001 - see the docstring
-            continue
+    try:
+        analyze(_WARM_UP_TEXT, lang="en", reference_date=date(2022, 1, 6))
+    except Exception:  # noqa: BLE001 - see the docstring
+        return
 
 
 def _context() -> multiprocessing.context.BaseContext:
     """``forkserver`` where there is one (workers fork from a clean, single-threaded
-    server that has the pipeline imported), else ``spawn``."""
+    server that has the pipeline imported and warm), else ``spawn``."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["quantities._preload"])
@@ -306,20 +345,44 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 class _Worker:
+    """A worker process, and the tasks sent to it whose results have not come back, oldest
+    first (the order in which it runs them)."""
+
     def __init__(self, ctx: Any, options: Options, fmt: Format[Any], analyzer: Analyzer) -> None:
         self.conn, child = ctx.Pipe()
-        self.state = ctx.RawArray("d", [-1.0, 0.0])
+        # [index in its task of the document being run, or -1; when that document started
+        # (time.monotonic); the ordinal of the task being run]
+        self.state = ctx.RawArray("d", [-1.0, 0.0, -1.0])
         self.proc: BaseProcess = ctx.Process(
             target=_worker_main, args=(child, self.state, options, fmt, analyzer), daemon=True
         )
         self.proc.start()
         child.close()
-        self.task: Task | None = None
+        self.tasks: deque[Task] = deque()
+        self.sent = 0  # tasks sent so far
+
+    def send(self, task: Task) -> None:
+        self.tasks.append(task)
+        self.sent += 1
+        with contextlib.suppress(OSError):  # a dead worker: collect() finds it and reruns the task
+            self.conn.send(task)
 
     def started(self) -> float | None:
         """When the document being processed started (``time.monotonic``), if any."""
         started: float = self.state[1]
-        return started if self.task is not None and self.state[0] >= 0 else None
+        return started if self.tasks and self.state[0] >= 0 else None
+
+    def receive(self) -> Chunk[Any] | None:
+        """The result of the oldest task, if it has come or is coming in (None: nothing
+        yet, or the worker is gone and did not send it in full)."""
+        try:
+            if self.tasks and self.conn.poll():
+                chunk: Chunk[Any] = self.conn.recv()
+                self.tasks.popleft()
+                return chunk
+        except (EOFError, OSError):
+            pass
+        return None
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -337,7 +400,8 @@ class _Worker:
 
 
 class _Pool(Generic[P]):
-    """Worker processes, one task in flight each; a stuck or dead one is replaced."""
+    """Worker processes, up to ``_DEPTH`` tasks in flight each; a stuck or dead one is
+    replaced."""
 
     def __init__(
         self, jobs: int, options: Options, fmt: Format[P], analyzer: Analyzer, timeout: float | None
@@ -348,44 +412,51 @@ class _Pool(Generic[P]):
         self.retry: deque[Task] = deque()
         self.ready: dict[int, Chunk[P]] = {}
         self.start_failures = 0
+        self.exhausted = False  # no more new tasks
+        self.prefetch_bytes = _prefetch_bytes()
 
     def _spawn(self) -> _Worker:
         return _Worker(self.ctx, self.options, self.fmt, self.analyzer)
 
     def close(self, kill: bool = False) -> None:
         for w in self.workers:
-            w.stop(kill=kill or w.task is not None)
+            w.stop(kill=kill or bool(w.tasks))
 
     def busy(self) -> list[_Worker]:
-        return [w for w in self.workers if w.task is not None]
+        return [w for w in self.workers if w.tasks]
 
-    def idle(self) -> list[_Worker]:
-        return [w for w in self.workers if w.task is None]
+    def in_flight(self) -> int:
+        return sum(len(w.tasks) for w in self.workers)
 
-    def send(self, worker: _Worker, task: Task) -> None:
-        worker.task = task
-        worker.state[0], worker.state[1] = -1.0, 0.0
-        with contextlib.suppress(OSError):  # a dead worker: collect() finds it and reruns the task
-            worker.conn.send(task)
+    def _file(self, chunk: Chunk[P]) -> None:
+        self.ready[chunk.first] = chunk
+        self.start_failures = 0
 
     def _replace(self, worker: _Worker, reason: str) -> None:
-        """Kill and replace a stuck or dead worker; its task is split around the document
-        it was on (a ``timeout`` or ``worker_crashed`` record) and the rest is run again."""
-        task = worker.task
-        assert task is not None
-        worker.task = None
+        """Kill and replace a stuck or dead worker. The results it had sent in full are
+        kept; the task it was on is split around the document it was on (a ``timeout``
+        or ``worker_crashed`` record), and the rest of it and its other tasks run again."""
+        worker.proc.kill()
+        worker.proc.join()
+        while (chunk := worker.receive()) is not None:
+            self._file(chunk)
         worker.stop(kill=True)
+        tasks = list(worker.tasks)
+        worker.tasks.clear()
         exitcode = worker.proc.exitcode
-        index, started = int(worker.state[0]), worker.state[1]
+        index, started, ordinal = int(worker.state[0]), worker.state[1], int(worker.state[2])
         self.workers[self.workers.index(worker)] = self._spawn()
-        if index < 0:
-            # Between documents (or not started): nobody to blame, run the whole task again.
+        if not tasks:
+            return
+        if index < 0 or ordinal != worker.sent - len(tasks):
+            # Between documents (or not started): nobody to blame, run the tasks again.
             if reason == "worker_crashed":
                 self.start_failures += 1
                 if self.start_failures > 3:
                     raise RuntimeError(f"batch: worker processes keep dying (exit code {exitcode})")
-            self.retry.appendleft(task)
+            self.retry.extendleft(reversed(tasks))
             return
+        task = tasks[0]
         blame = True
         if reason == "timeout" and self.timeout is not None and time.monotonic() - started < self.timeout:
             blame = False  # it had just moved on to the next document
@@ -398,9 +469,7 @@ class _Pool(Generic[P]):
                 message = f"line {line_no}: the worker process died (exit code {exitcode})"
             record = error_record(_line_id(raw), reason, message)
             self.ready[line_no] = Chunk(line_no, 1, 0, 1, len(raw) + 1, self.fmt.encode([(line_no, record)]))
-        for part in (rest, head):
-            if part:
-                self.retry.appendleft(part)
+        self.retry.extendleft(reversed([part for part in (head, rest, *tasks[1:]) if part]))
 
     def collect(self, max_wait: float) -> None:
         """Wait up to ``max_wait`` s for results, deaths and time limits; file what came."""
@@ -425,12 +494,12 @@ class _Pool(Generic[P]):
             if id(w) in handled:
                 continue
             handled.add(id(w))
-            chunk = self._receive(w)
-            if chunk is not None:
-                self.ready[chunk.first] = chunk
-                w.task = None
-                self.start_failures = 0
-            else:
+            got = False
+            while (chunk := w.receive()) is not None:
+                self._file(chunk)
+                got = True
+            if not got:
+                w.proc.join(timeout=1)
                 self._replace(w, "worker_crashed")
         if self.timeout is not None:
             now = time.monotonic()
@@ -439,16 +508,16 @@ class _Pool(Generic[P]):
                 if started is not None and now - started >= self.timeout:
                     self._replace(w, "timeout")
 
-    @staticmethod
-    def _receive(w: _Worker) -> Chunk[P] | None:
-        try:
-            if w.conn.poll():
-                chunk: Chunk[P] = w.conn.recv()
-                return chunk
-        except (EOFError, OSError):
+    def next_task(self, tasks: Iterator[Task], limit: int) -> Task | None:
+        """The next task to send: a task to run again, else a new one while fewer than
+        ``limit`` chunks are in flight or waiting to be written. None: none for now."""
+        if self.retry:
+            return self.retry.popleft()
+        if self.exhausted or len(self.ready) + self.in_flight() >= limit:
             return None
-        w.proc.join(timeout=1)
-        return None
+        task = next(tasks, None)
+        self.exhausted = task is None
+        return task
 
 
 def iter_batch(
@@ -460,14 +529,17 @@ def iter_batch(
     timeout: float | None = DEFAULT_TIMEOUT,
     analyzer: Analyzer = analyze,
     chunk_docs: int = 64,
-    chunk_bytes: int = 4 << 20,
+    chunk_bytes: int = 32 << 10,
     stop: Callable[[], bool] | None = None,
 ) -> Generator[Chunk[P], None, None]:
     """Process numbered lines; yield the encoded chunks in input order.
 
     ``jobs`` worker processes (``timeout`` None or 0 with one job: no worker, everything
-    in this process). ``timeout`` is the per-document limit in seconds. At most a few
-    chunks per worker are held in memory, whatever the size of the input. ``stop``,
+    in this process). ``timeout`` is the per-document limit in seconds. The lines go out
+    in tasks of up to ``chunk_docs`` lines and about ``chunk_bytes`` bytes (the first ones
+    smaller, so that a small input still spreads); a worker holds the task it runs and,
+    if it is small, the next one, so that it never waits for this process between tasks.
+    At most a few chunks per worker are held in memory, whatever the size of the input. ``stop``,
     polled several times a second, ends the iteration early (after whole chunks only).
     """
     tasks = _tasks(lines, max(1, chunk_docs), chunk_bytes)
@@ -480,30 +552,33 @@ def iter_batch(
     pool = _Pool(max(1, jobs), options, fmt, analyzer, timeout or None)
     limit = 4 * len(pool.workers)
     next_line = 1
-    exhausted = False
     killed = True
     try:
         while True:
             if stop is not None and stop():
                 return
-            for w in pool.idle():
-                if pool.retry:
-                    pool.send(w, pool.retry.popleft())
-                elif not exhausted and len(pool.ready) + len(pool.busy()) < limit:
-                    task: Task | None = next(tasks, None)
+            # Every idle worker gets a task, then every worker its next one (if small).
+            for depth in range(1, _DEPTH + 1):
+                for w in pool.workers:
+                    if len(w.tasks) >= depth:
+                        continue
+                    task = pool.next_task(tasks, limit)
                     if task is None:
-                        exhausted = True
-                    else:
-                        pool.send(w, task)
+                        break
+                    if w.tasks and _task_bytes(task) > pool.prefetch_bytes:
+                        pool.retry.appendleft(task)
+                        continue
+                    w.send(task)
             while next_line in pool.ready:
                 chunk = pool.ready.pop(next_line)
                 next_line += chunk.docs
                 yield chunk
-            if exhausted and not pool.retry and not pool.busy():
+            if not pool.retry and not pool.busy():
                 if pool.ready:  # pragma: no cover - would mean a hole in the line numbers
                     raise RuntimeError(f"batch: lines from {next_line} are missing")
-                killed = False
-                return
+                if pool.exhausted:
+                    killed = False
+                    return
             pool.collect(0.2)
     finally:
         pool.close(kill=killed)

@@ -138,6 +138,22 @@ def test_timeout_with_one_job_runs_on_in_a_new_worker() -> None:
     assert out[1]["id"] == 1 and "time limit of 0.5 s" in out[1]["error"]["message"]
 
 
+@pytest.mark.parametrize(("marker", "kind"), [("SLOW", "timeout"), ("CRASH", "worker_crashed")])
+def test_the_tasks_queued_behind_a_lost_document_run_again(marker: str, kind: str) -> None:
+    """A worker holds the task it runs and the next one: when it is killed or dies, the
+    document it was on becomes one error record, and everything else it held, done or
+    not, comes out once, in order."""
+    analyzer = slow_on_marker if marker == "SLOW" else crash_on_marker
+    lines = [json.dumps({"id": i, "text": marker if i in (3, 8) else f"{i + 2} soldiers arrived."}).encode()
+             for i in range(14)]
+    out = _run(lines, jobs=1, timeout=0.5, analyzer=analyzer, chunk_docs=2)
+    assert [r["id"] for r in out] == list(range(14))
+    assert [i for i, r in enumerate(out) if r["error"]] == [3, 8]
+    assert {out[3]["error"]["type"], out[8]["error"]["type"]} == {kind}
+    assert out[8]["error"]["message"].startswith("line 9: ")
+    assert all(r["facts"] for i, r in enumerate(out) if i not in (3, 8))
+
+
 def test_the_cli_keeps_its_contract_with_a_time_limit(tmp_path: Path) -> None:
     """The historical command line (no --jobs, default time limit): one line per input
     line, in order, exit 1 when a record failed; schema-valid lines."""
