@@ -24,6 +24,7 @@ _PHONE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[ -]?)?(?:\(\d{2,5}\)[ ]?)?\d{2,4}(?:[ -]\d{2,4}){1,4}(?![\w])"
 )
 _PHONE_SCAN = SkipScan(_PHONE, r"[\d]")  # a phone holds a digit within its first characters
+_NEXT_WORD = re.compile(r"[ ]{1,2}+([^\W\d_]++)(?![\w'-])")
 _CLOCK = re.compile(r"(?:[01]?\d|2[0-4])[.:][0-5]\d")
 _TIME = re.compile(r"\d{1,2}[:.]\d{2}(?::\d{2})?(?![\d])")
 
@@ -42,6 +43,7 @@ class FilterData:
     idiom_re: re.Pattern[str] | None
     pronoun_before_re: re.Pattern[str] | None
     pronoun_after_re: re.Pattern[str] | None
+    ordinal_adjectives: tuple[str, ...]  # endings of a singular adjective after the number
 
 
 def _gap(phrase: str) -> str:
@@ -74,6 +76,7 @@ def filter_data(lang: str) -> FilterData:
     pronoun = raw.get("pronoun", {})
     before = pronoun.get("before", [])
     pronoun_before_re = re.compile(rf"(?<![\w'])(?:{alternation(before)})[ ]{{1,3}}\Z") if before else None
+    endings = raw.get("ordinal_adjectives", {}).get("endings", [])
     after = pronoun.get("after", [])
     pronoun_after_re = re.compile(rf"[ ]{{1,3}}(?:{alternation(after)})(?![\w'])") if after else None
     prefixes = raw["time"].get("prefixes", [])
@@ -84,6 +87,7 @@ def filter_data(lang: str) -> FilterData:
         label_re, tuple(furniture), furniture_any, time_re, ordinal_re, ordinal_word_re,
         frozenset(pronoun.get("words", [])), clock_re, idiom_re, pronoun_before_re,
         pronoun_after_re,
+        tuple(endings),
     )
 
 
@@ -119,6 +123,8 @@ def _reason(
         return "filter.ordinal", "ordinal suffix: a rank or a unit name, not a count"
     if num.words and data.ordinal_word_re.match(view, end):
         return "filter.ordinal", "part of an ordinal number"
+    if _ordinal_by_agreement(num, view, data):
+        return "filter.ordinal", "a singular adjective follows: a rank in a name ('57 окремої бригади')"
     window = view[max(0, start - 30):start]
     pronoun_re = data.pronoun_before_re
     pronoun = num.words and view[start:end] in data.pronouns
@@ -162,6 +168,18 @@ def _furniture_near(view: str, end: int, window: str, data: FilterData) -> bool:
     return (before_any is not None and before_any.search(window) is not None) or (
         after_any is not None and after_any.match(view, end) is not None
     )
+
+
+def _ordinal_by_agreement(num: Num, view: str, data: FilterData) -> bool:
+    """A digit number followed by a singular adjective (by its ending) is an ordinal,
+    unless the number ends in 1 (not 11), which takes the singular as a count."""
+    if not data.ordinal_adjectives or num.words or not num.integer_digits:
+        return False
+    surface = view[num.start : num.end]
+    if surface.endswith("1") and not surface.endswith("11"):
+        return False
+    m = _NEXT_WORD.match(view, num.end)
+    return m is not None and len(m.group(1)) > 3 and m.group(1).endswith(data.ordinal_adjectives)
 
 
 def _dotted(view: str, start: int, end: int) -> bool:
