@@ -48,6 +48,7 @@ class CueData:
     generic_people: frozenset[str]
     personnel_context_re: re.Pattern[str]
     numbering_re: re.Pattern[str]
+    places: frozenset[str]  # prepositions of a place phrase before an outcome
     adjectival: frozenset[str]  # cue words that may modify a following noun
     verb_endings: tuple[str, ...]  # endings of a verb form after such a word
 
@@ -101,6 +102,7 @@ def cue_data(lang: str) -> CueData:
         personnel_context_re=re.compile(
             rf"(?<![\w'])(?:{alternation(raw['context']['personnel'])})(?![\w'])"
         ),
+        places=frozenset(raw["gap"].get("places", [])),
         adjectival=frozenset(raw["context"].get("adjectival", [])),
         verb_endings=tuple(raw["context"].get("verb_endings", [])),
         numbering_re=re.compile(
@@ -214,14 +216,26 @@ def _plural_like(word: str, data: CueData) -> bool:
 
 
 def _outcome_after(toks: list[_Tok], i: int, data: CueData) -> str | None:
-    """An outcome phrase at ``toks[i]``, after at most four auxiliaries, within the clause."""
+    """An outcome phrase at ``toks[i]``, after at most four auxiliaries and one place
+    phrase ("в микроавтобусе", "in the minibus"), within the clause."""
     skipped = 0
+    place = False
     while i < len(toks) and skipped < 4:
         if "," in toks[i].gap and i > 0:
             return None  # "killed two soldiers, wounded four": the comma ends the clause
         phrase = _match_at(toks, i, data.after_first)
         if phrase is not None:
             return data.outcomes_after[phrase]
+        if not place and toks[i].word in data.places:
+            place = True
+            j = i + 1
+            while j < len(toks) and j - i <= 2 and "," not in toks[j].gap and (
+                _match_at(toks, j, data.after_first) is None
+            ):
+                j += 1
+            i = j
+            skipped += 1
+            continue
         aux = _match_at(toks, i, data.aux)
         if aux is None:
             return None
