@@ -133,6 +133,7 @@ _WORD_LISTS = (
     "cues", "year_words", "year_followers", "year_suffixes", "day_suffixes", "day_of",
     "article", "week_of", "in_month", "day_words", "ago", "later", "period_blockers",
     "future_cues", "past_cues", "past_endings", "bare_weekday_blockers", "not_dateline",
+    "later_blockers",
 )
 _SETTINGS = (
     "numeric_order", "numeric_separators", "short_numeric_separators", "textual_orders",
@@ -975,7 +976,8 @@ def _rules(lex: _Lexicon, p: _Parts) -> tuple[_Rule, ...]:
          rf"(?<!\w)(?:{count}{_GAP})?(?P<unit>{p.units}){_GAP}{_words(w['ago'])}",
          _build_shift(-1, "date.ago")),
         ("date.later",
-         rf"(?<!\w){_words(w['later'])}{_GAP}(?:{count}{_GAP})?(?P<unit>{p.units})",
+         rf"(?<!\w){_words(w['later'])}{_GAP}(?:{count}{_GAP})?(?P<unit>{p.units})"
+         rf"(?!{_GAP}{_words(w['later_blockers'])})",
          _build_shift(1, "date.later")),
         ("date.relative_day",
          rf"(?<!\w)(?P<rd>{_words(lex.relative_days)})",
