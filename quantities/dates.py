@@ -434,7 +434,7 @@ class _Grammar:
     range_join: re.Pattern[str]
     range_open: re.Pattern[str]
     features: Mapping[str, re.Pattern[str]]  # word features of _ANCHORS, by name
-    any_feature: tuple[re.Pattern[str], ...]  # the first words of the word features
+    any_feature: tuple[tuple[re.Pattern[str], bool], ...]  # first words (pattern, is prefix)
     feature_names: Mapping[str, tuple[str, ...]]  # first word -> the features to try there
 
 
@@ -1087,7 +1087,9 @@ def _feature_forms(lex: _Lexicon) -> dict[str, list[str]]:
 _PREFIX_FEATURES = frozenset(["season", "month_part"])
 
 
-def _feature_words(lex: _Lexicon) -> tuple[tuple[re.Pattern[str], ...], Mapping[str, tuple[str, ...]]]:
+def _feature_words(
+    lex: _Lexicon,
+) -> tuple[tuple[tuple[re.Pattern[str], bool], ...], Mapping[str, tuple[str, ...]]]:
     """Where word features may start, and which ones may start with a given word.
 
     Every feature match starts with the first word of one of its forms, at a word start:
@@ -1105,10 +1107,10 @@ def _feature_words(lex: _Lexicon) -> tuple[tuple[re.Pattern[str], ...], Mapping[
                 continue
             table = prefix if name in _PREFIX_FEATURES and len(words) == 1 else whole
             table.setdefault(words[0], set()).add(name)
-    patterns = []
+    patterns: list[tuple[re.Pattern[str], bool]] = []
     for table, tail in ((whole, r"(?!\w)"), (prefix, "")):
         if table:
-            patterns.append(re.compile(f"(?:{alternation(table, not_after=[_WORD])}){tail}"))
+            patterns.append((re.compile(f"(?:{alternation(table, not_after=[_WORD])}){tail}"), not tail))
     names: dict[str, set[str]] = {}
     for table in (whole, prefix):
         for first, found in table.items():
@@ -1179,16 +1181,19 @@ def _anchor_spans(grammar: _Grammar, view: str) -> dict[str, list[tuple[int, int
     # or two followed by "." or "/" (the day of "5/3/2021"); far fewer places to try
     spans["year_digits"] = [(a, b) for a, b in runs if b - a == 4]
     spans["day_digits"] = [(a, b) for a, b in runs if b - a <= 2 and view[b : b + 1] in _DAY_SEPARATORS]
+    # A first word is one word, so no other starts inside its match (a start is a word
+    # start): finditer sees them all. A prefix may be a shorter form too ("mid", "middle").
     starts: dict[int, set[str]] = {}
-    for first in grammar.any_feature:
-        m = first.search(view)
-        while m is not None:
-            at = m.start()
+    names = grammar.feature_names
+    for first, prefix in grammar.any_feature:
+        for m in first.finditer(view):
             word = m.group()
-            here = starts.setdefault(at, set())
-            for k in range(1, len(word) + 1):  # a shorter form may start here too ("mid")
-                here.update(grammar.feature_names.get(word[:k], ()))
-            m = first.search(view, at + 1)  # a feature may start inside this match
+            here = starts.setdefault(m.start(), set())
+            if not prefix:
+                here.update(names.get(word, ()))
+            else:
+                for k in range(1, len(word) + 1):
+                    here.update(names.get(word[:k], ()))
     for at in sorted(starts):
         for name in starts[at]:
             if grammar.features[name].match(view, at):
