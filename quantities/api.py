@@ -136,6 +136,7 @@ def _gc_paused() -> Iterator[None]:
         gc.enable()
 
 
+@_gc_paused()
 def _run(
     text: str,
     lang: str | None,
@@ -146,18 +147,6 @@ def _run(
 ) -> tuple[str, str | None, list[Any], list[Rejection]]:
     """The pipeline: (language, reference date, facts, rejections). Without
     ``diagnostics`` no rejection is built (:func:`extract` has no use for them)."""
-    with _gc_paused():
-        return _pipeline(text, lang, reference_date, options, diagnostics=diagnostics)
-
-
-def _pipeline(
-    text: str,
-    lang: str | None,
-    reference_date: date | str | None,
-    options: Options | None,
-    *,
-    diagnostics: bool,
-) -> tuple[str, str | None, list[Any], list[Rejection]]:
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
     opts = options or _DEFAULT_OPTIONS
