@@ -12,12 +12,16 @@ prints documents/s for the in-process serial run, ``--jobs 1`` (one worker proce
 on an already running 2-worker cluster, the speed-ups, the CPU time of the command's
 process tree, and the peak RSS of the parent and of its largest child at a quarter of
 the input and at all of it. (The running cluster's own CPU and memory are not counted.)
+Each line ends with the CPU time that other processes took on the machine during the
+run (Linux): on a shared machine the wall times and speed-ups mean little when it is
+more than a small fraction of the wall time.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import random
 import re
 import subprocess
@@ -217,6 +221,16 @@ def test_parallel_run_memory_is_flat_in_input_size(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- the measurement script
 
 
+def _busy_seconds() -> float:  # pragma: no cover - part of the measurement script
+    """CPU seconds the whole machine has spent busy since boot (0 where unknown)."""
+    try:
+        fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0.0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def main(argv: list[str] | None = None) -> None:  # pragma: no cover - a measurement, not a test
     import argparse
     import tempfile
@@ -267,7 +281,9 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - a measure
         for name, extra in settings.items():
             cmd = [sys.executable, "-m", "quantities", "batch", "-o", str(out), *extra]
             small = profile([*cmd, str(quarter)])
+            busy = -_busy_seconds() + time.process_time()  # the watching here is not "others"
             results[name] = full = profile([*cmd, str(src)])
+            busy += _busy_seconds() - time.process_time()
             digests.add(hash(out.read_bytes()))
             if name.startswith("serial"):
                 out_serial = out.read_bytes()
@@ -276,7 +292,8 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - a measure
                   f"busiest child {full.child_cpu:4.1f})"
                   f"  peak RSS parent {small.parent_rss / mb:5.0f} -> "
                   f"{full.parent_rss / mb:5.0f} MB, largest child {small.child_rss / mb:5.0f} -> "
-                  f"{full.child_rss / mb:5.0f} MB ({args.docs // 4} -> {args.docs} docs)", flush=True)
+                  f"{full.child_rss / mb:5.0f} MB ({args.docs // 4} -> {args.docs} docs)"
+                  f"  others' cpu {max(0.0, busy - full.cpu):4.1f} s", flush=True)
         base = results.get("serial (--timeout 0)")
         if base:
             for name, r in results.items():
