@@ -133,7 +133,7 @@ _WORD_LISTS = (
     "cues", "year_words", "year_followers", "year_suffixes", "day_suffixes", "day_of",
     "article", "week_of", "in_month", "day_words", "ago", "later", "period_blockers",
     "future_cues", "past_cues", "past_endings", "bare_weekday_blockers", "not_dateline",
-    "later_blockers",
+    "later_blockers", "not_dateline_after",
 )
 _SETTINGS = (
     "numeric_order", "numeric_separators", "short_numeric_separators", "textual_orders",
@@ -431,6 +431,7 @@ class _Grammar:
     past: re.Pattern[str]
     past_endings: tuple[str, ...]
     not_dateline: re.Pattern[str]  # words before a date that make it no dateline
+    not_dateline_after: re.Pattern[str]  # words just after it that do ("... родился")
     range_join: re.Pattern[str]
     range_open: re.Pattern[str]
     features: Mapping[str, re.Pattern[str]]  # word features of _ANCHORS, by name
@@ -1010,6 +1011,7 @@ def _grammar(lang: str) -> _Grammar:
         past=re.compile(_words(lex.words["past_cues"])),
         past_endings=lex.words["past_endings"],
         not_dateline=re.compile(_words(lex.words["not_dateline"])),
+        not_dateline_after=re.compile(_words(lex.words["not_dateline_after"])),
         range_join=re.compile(rf"{_DASH}|{_GAP}(?P<close>{p.closers}){_GAP}"),
         range_open=re.compile(rf"(?<!\w)(?P<open>{p.openers}){_GAP}\Z"),
         features=features,
@@ -1344,10 +1346,28 @@ def _dateline_place(grammar: _Grammar, view: str, hit: _Hit) -> bool:
         return False
     if _SENTENCE_STOP.search(view, lead_start, hit.start) is not None:
         return False
+    line_end = view.find("\n", hit.end)
+    tail_end = min(hit.end + DATELINE_LEAD, line_end if line_end >= 0 else len(view))
+    if grammar.not_dateline_after.search(view, hit.end, tail_end) is not None:
+        return False  # "21 марта 1889 года родился"
     return grammar.not_dateline.search(view, lead_start, hit.start) is None
 
 
-def _anchor(reference: date | None, hits: list[_Hit]) -> _Anchor:
+def _latest_year(hits: list[_Hit]) -> int | None:
+    """The latest year written out in the text's dates, if any."""
+    years = [
+        cal.year
+        for hit in hits if isinstance(hit.spec, _Fixed)
+        for cal in (hit.spec.first, hit.spec.last) if cal is not None and cal.year is not None
+    ]
+    return max(years) if years else None
+
+
+def _anchor(reference: date | None, hits: list[_Hit], latest_year: int | None = None) -> _Anchor:
+    """The date relative dates resolve against: the reference date, else a dateline
+    (the newest full date standing as one near the top; not one more than a year older
+    than a year written further on: "17 ноября 1875 года." under an old photograph in a
+    2007 article is a caption)."""
     if reference is not None and YEAR_MIN <= reference.year <= YEAR_MAX:
         return _Anchor(reference, "reference_date")
     found = [
@@ -1356,6 +1376,7 @@ def _anchor(reference: date | None, hits: list[_Hit]) -> _Anchor:
         if hit.start < DATELINE_CHARS and isinstance(hit.spec, _Fixed) and hit.spec.last is None
         for c in (hit.spec.first,)
         if c.year is not None and c.month is not None and c.day is not None
+        and (latest_year is None or latest_year - c.year <= 1)
     ]
     if found:  # the latest: a dateline is the newest date near the top
         return _Anchor(max(found), "dateline")
@@ -1605,7 +1626,8 @@ def find_dates(
             if hit is not None and hit.end > hit.start:
                 hits.append(replace(hit, order=order))
     chosen = _join(grammar, view, _select(hits))
-    anchor = _anchor(reference, [h for h in chosen if _dateline_place(grammar, view, h)])
+    anchor = _anchor(reference, [h for h in chosen if _dateline_place(grammar, view, h)],
+                     _latest_year(chosen))
     candidates: list[Candidate] = []
     rejected: list[Rejected] = []
     for hit in chosen:

@@ -375,3 +375,14 @@ def test_a_date_inside_a_sentence_or_after_a_document_cue_is_no_dateline(text: s
 def test_a_date_line_under_a_title_is_a_dateline() -> None:
     text = "Talks resume in Geneva\n17 January 2022\nThe delegations met on Monday."
     assert [(c.value, c.extra["anchor"]) for c in run(text, "en", None)][-1] == ("2022-01-17", "dateline")
+
+
+def test_a_birth_date_or_an_old_caption_is_no_dateline() -> None:
+    """Hand-read sample 4 (issue 3): "21 марта 1889 года родился", and a caption date
+    more than a year older than a year written further on, anchor nothing."""
+    born = "Вертинский\n21 марта 1889 года родился в Киеве. И сегодня его помнят."
+    caption = "Старое фото\n17 ноября 1875 года.\nМузей открыли в 2007 году. В понедельник прошла встреча."
+    for text in (born, caption):
+        candidates, rejected = find_dates(text, to_view(text), "ru", None)
+        assert all(c.extra["anchor"] == "explicit" for c in candidates)
+        assert any("dateline" in r.reason for r in rejected)
