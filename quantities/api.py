@@ -6,10 +6,8 @@ what was counted -> resolve and validate.
 
 from __future__ import annotations
 
-import gc
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -19,6 +17,7 @@ from quantities.classify import classify
 from quantities.dates import find_dates
 from quantities.errors import UnknownLanguageError
 from quantities.filters import split_numbers
+from quantities.gcpause import gc_paused
 from quantities.lang import LANGS
 from quantities.langdetect import detect
 from quantities.measures import attach, find_phrases
@@ -115,28 +114,7 @@ def analyze(
     return Extraction(lang=lang, reference_date=ref_iso, facts=facts, rejected=rejections)
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while one text is analysed.
-
-    The pipeline makes no reference cycles (tests/test_totality.py checks it), so
-    everything it builds is freed by reference counting; but its many short-lived
-    objects trigger collections that walk the whole heap, which made the cost of a long
-    text grow faster than its length (t(100 KB)/t(10 KB) up to 15.7 instead of 10). The
-    collector is switched back on at the end, by whichever call switched it off; a
-    caller who had it off keeps it off.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
-@_gc_paused()
+@gc_paused()
 def _run(
     text: str,
     lang: str | None,

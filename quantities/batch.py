@@ -42,6 +42,7 @@ from multiprocessing.process import BaseProcess
 from typing import IO, Any, Generic, Protocol, TypeVar
 
 from quantities.api import analyze, parse_reference_date
+from quantities.gcpause import gc_paused
 from quantities.lang import LANGS
 from quantities.models import BatchError, BatchRecord, Extraction
 from quantities.options import Options
@@ -206,6 +207,7 @@ class Chunk(Generic[P]):
 Task = list[Line]
 
 
+@gc_paused()
 def run_chunk(
     task: Task,
     options: Options,

@@ -365,7 +365,7 @@ _CYCLE_TEXTS = {
 
 @pytest.mark.parametrize("lang", ["en", "uk", "ru"])
 def test_a_call_makes_no_reference_cycle_and_leaves_the_collector_on(lang: str) -> None:
-    """The API pauses the cyclic collector during a call (quantities.api._gc_paused):
+    """The API pauses the cyclic collector during a call (quantities.gcpause):
     sound only because the pipeline makes no reference cycles, so nothing is left for it."""
     import gc
 
