@@ -1164,7 +1164,7 @@ def _geometry(name: str, pattern: str) -> tuple[str | None, int, int]:
     past its start any attempt to match may read. No anchor when the width is unbounded.
 
     >>> _geometry("date.iso", r"(?<!\w)(?P<y>[0-9]{4})-[0-9]{1,2}(?![0-9]|[.,][0-9])")
-    ('digit', 7, 11)
+    ('year_digits', 7, 11)
     """
     anchor = _ANCHORS.get(name)
     tree = _SRE_PARSER.parse(pattern)
