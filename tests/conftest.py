@@ -24,3 +24,29 @@ def shared_path(*parts: str) -> Path:
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def own_garbage() -> list[Any]:
+    """Collect, and return the unreachable objects (reference cycles) that belong to this
+    package: instances of its classes, its functions and frames of its code. Garbage of
+    other threads (a Dask cluster a test left running) is not counted."""
+    import gc
+    import types
+
+    flags = gc.get_debug()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        gc.collect()
+        found = list(gc.garbage)
+        gc.garbage.clear()
+    finally:
+        gc.set_debug(flags)
+
+    def ours(obj: Any) -> bool:
+        if isinstance(obj, types.FrameType):
+            return "/quantities/" in obj.f_code.co_filename
+        if isinstance(obj, types.FunctionType):
+            return str(obj.__module__).startswith("quantities")
+        return type(obj).__module__.startswith("quantities")
+
+    return [obj for obj in found if ours(obj)]

@@ -43,7 +43,7 @@ from quantities.models import (
 )
 from quantities.options import Options
 
-from conftest import ROOT
+from conftest import ROOT, own_garbage
 
 GOOD = {"id": "good", "text": "At least 225 people were killed and more than 4,350 were injured.",
         "reference_date": "2022-01-17"}
@@ -440,10 +440,10 @@ def test_a_chunk_makes_no_reference_cycle() -> None:
     lines = [(i + 1, raw.encode("utf-8")) for i, raw in enumerate(synthetic_corpus(40))]
     lines += [(41, b"{not json"), (42, b'{"text": 5}'), (43, b"\xff\xfe")]
     run_chunk(lines, Options(), JsonlFormat())  # build the caches first
-    gc.collect()
+    own_garbage()
     gc.disable()
     try:
         run_chunk(lines, Options(), JsonlFormat())
-        assert gc.collect() == 0
+        assert own_garbage() == []
     finally:
         gc.enable()
