@@ -26,10 +26,18 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def own_garbage() -> list[Any]:
+def tracked_ids() -> frozenset[int]:
+    """The ids of every object the cyclic collector tracks now (for :func:`own_garbage`)."""
+    import gc
+
+    return frozenset(id(obj) for obj in gc.get_objects())
+
+
+def own_garbage(before: frozenset[int] = frozenset()) -> list[Any]:
     """Collect, and return the unreachable objects (reference cycles) that belong to this
-    package: instances of its classes, its functions and frames of its code. Garbage of
-    other threads (a Dask cluster a test left running) is not counted."""
+    package and were not tracked ``before``: instances of its classes, its functions and
+    frames of its code. Garbage of other threads (a Dask cluster a test left running) and
+    of earlier tests (a traceback a test runner let go of) is not counted."""
     import gc
     import types
 
@@ -37,7 +45,7 @@ def own_garbage() -> list[Any]:
     gc.set_debug(gc.DEBUG_SAVEALL)
     try:
         gc.collect()
-        found = list(gc.garbage)
+        found = [obj for obj in gc.garbage if id(obj) not in before]
         gc.garbage.clear()
     finally:
         gc.set_debug(flags)

@@ -43,7 +43,7 @@ from quantities.models import (
 )
 from quantities.options import Options
 
-from conftest import ROOT, own_garbage
+from conftest import ROOT, own_garbage, tracked_ids
 
 GOOD = {"id": "good", "text": "At least 225 people were killed and more than 4,350 were injured.",
         "reference_date": "2022-01-17"}
@@ -443,7 +443,8 @@ def test_a_chunk_makes_no_reference_cycle() -> None:
     own_garbage()
     gc.disable()
     try:
+        before = tracked_ids()
         run_chunk(lines, Options(), JsonlFormat())
-        assert own_garbage() == []
+        assert own_garbage(before) == []
     finally:
         gc.enable()
