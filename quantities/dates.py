@@ -909,11 +909,11 @@ def _rules(lex: _Lexicon, p: _Parts) -> tuple[_Rule, ...]:
          rf"{_LB}(?P<y>[0-9]{{4}})-(?P<m>[0-9]{{1,2}})-(?P<d>[0-9]{{1,2}})(?![0-9]|[.,:/-][0-9])",
          _build_iso),
         ("date.numeric",
-         rf"{_LB}{wd}(?P<n1>[0-9]{{1,2}})(?P<sep>[./])(?P<n2>[0-9]{{1,2}})(?P=sep)"
+         rf"{_LB}{wd}(?P<n1>[0-9]{{1,2}})(?P<sep>{_DAY_SEP})(?P<n2>[0-9]{{1,2}})(?P=sep)"
          rf"(?P<y>[0-9]{{4}}|[0-9]{{2}})(?![0-9]|[./,-][0-9])",
          _build_numeric),
         ("date.numeric_day_month",
-         rf"(?<!\w)(?P<cue>{p.cues}){_GAP}(?P<n1>[0-9]{{1,2}})(?P<sep>[./])(?P<n2>[0-9]{{1,2}})"
+         rf"(?<!\w)(?P<cue>{p.cues}){_GAP}(?P<n1>[0-9]{{1,2}})(?P<sep>{_DAY_SEP})(?P<n2>[0-9]{{1,2}})"
          rf"(?![0-9]|[./,][0-9])",
          _build_numeric_short),
         ("date.day_range",
@@ -1062,7 +1062,8 @@ _ANCHORS: Mapping[str, str] = MappingProxyType({
     "date.weekday": "weekday",
 })
 _DIGIT_RUNS = re.compile(r"[0-9]+")
-_DAY_SEPARATORS = frozenset("./")
+_DAY_SEPARATORS = frozenset("./")  # every separator a numeric date may use (dates.toml picks)
+_DAY_SEP = "[" + "".join(sorted(_DAY_SEPARATORS)) + "]"
 # The standard library's own regex parser, for the widths of the rules' patterns.
 _SRE_PARSER: Any = importlib.import_module("re._parser")
 _SRE_CONSTANTS: Any = importlib.import_module("re._constants")

@@ -44,6 +44,8 @@ class FilterData:
     pronoun_before_re: re.Pattern[str] | None
     pronoun_after_re: re.Pattern[str] | None
     ordinal_adjectives: tuple[str, ...]  # endings of a singular adjective after the number
+    singular_after: tuple[str, ...]  # last digits of a number counted with a singular
+    singular_except: tuple[str, ...]  # ... unless it ends in these
 
 
 def _gap(phrase: str) -> str:
@@ -76,7 +78,8 @@ def filter_data(lang: str) -> FilterData:
     pronoun = raw.get("pronoun", {})
     before = pronoun.get("before", [])
     pronoun_before_re = re.compile(rf"(?<![\w'])(?:{alternation(before)})[ ]{{1,3}}\Z") if before else None
-    endings = raw.get("ordinal_adjectives", {}).get("endings", [])
+    agreement = raw.get("ordinal_adjectives", {})
+    endings = agreement.get("endings", [])
     after = pronoun.get("after", [])
     pronoun_after_re = re.compile(rf"[ ]{{1,3}}(?:{alternation(after)})(?![\w'])") if after else None
     prefixes = raw["time"].get("prefixes", [])
@@ -88,6 +91,8 @@ def filter_data(lang: str) -> FilterData:
         frozenset(pronoun.get("words", [])), clock_re, idiom_re, pronoun_before_re,
         pronoun_after_re,
         tuple(endings),
+        tuple(agreement.get("singular_after", [])),
+        tuple(agreement.get("singular_except", [])),
     )
 
 
@@ -172,11 +177,12 @@ def _furniture_near(view: str, end: int, window: str, data: FilterData) -> bool:
 
 def _ordinal_by_agreement(num: Num, view: str, data: FilterData) -> bool:
     """A digit number followed by a singular adjective (by its ending) is an ordinal,
-    unless the number ends in 1 (not 11), which takes the singular as a count."""
+    unless its last digits take the singular as a count (``singular_after``: "21 окрема
+    бригада", not ``singular_except``: "11")."""
     if not data.ordinal_adjectives or num.words or not num.integer_digits:
         return False
     surface = view[num.start : num.end]
-    if surface.endswith("1") and not surface.endswith("11"):
+    if surface.endswith(data.singular_after) and not surface.endswith(data.singular_except):
         return False
     m = _NEXT_WORD.match(view, num.end)
     return m is not None and len(m.group(1)) > 3 and m.group(1).endswith(data.ordinal_adjectives)

@@ -19,7 +19,6 @@ True
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 __all__ = ["to_view"]
 
@@ -28,30 +27,25 @@ _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d\u2043"
 _SPACES = "\u00a0\u202f\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u205f\u3000\t"
 
 
-@lru_cache(maxsize=1)
-def _table() -> dict[str, str]:
-    table: dict[str, str] = {}
-    table.update(dict.fromkeys(_APOSTROPHES, "'"))
-    table.update(dict.fromkeys(_DASHES, "-"))
-    table.update(dict.fromkeys(_SPACES, " "))
-    table.update({"ё": "е", "Ё": "е"})
-    return table
-
-
-@lru_cache(maxsize=1)
-def _folder() -> re.Pattern[str]:
-    # a regex substitution of the few characters to fold: several times faster than
-    # str.translate, which looks up every character of a non-ASCII text in a dict
-    return re.compile("[" + re.escape("".join(_table())) + "]")
+_FOLD: dict[str, str] = {
+    **dict.fromkeys(_APOSTROPHES, "'"),
+    **dict.fromkeys(_DASHES, "-"),
+    **dict.fromkeys(_SPACES, " "),
+    "ё": "е",
+    "Ё": "е",
+}
+# a regex substitution of the few characters to fold: several times faster than
+# str.translate, which looks up every character of a non-ASCII text in a dict
+_FOLD_RE = re.compile("[" + re.escape("".join(_FOLD)) + "]")
 
 
 def _fold(m: re.Match[str]) -> str:
-    return _table()[m.group()]
+    return _FOLD[m.group()]
 
 
 def to_view(text: str) -> str:
     """Return the folded, lower-cased view of ``text``, of exactly the same length."""
-    folded = _folder().sub(_fold, text)
+    folded = _FOLD_RE.sub(_fold, text)
     low = folded.lower()
     if len(low) == len(folded):
         return low

@@ -203,15 +203,15 @@ def number_data(lang: str) -> NumberData:
     vocab |= {f"{a} {w}" for a in words["article"] for w in vague_article}
     big = alternation(s for s in scales if scales[s] >= 100)
     points = alternation(words.get("point", ()))
-    leading = alternation(words.get("point_leading", ()))
     digit_words = alternation(w for w, v in cardinals.items() if v < 100)
     after_point = rf"[ ]{{1,2}}(?:\d|(?:{digit_words})(?![\w']))" if points else r"(?!)"
     # each pattern starts with a literal letter or digit, so that the engine skips to them
     word_re = re.compile(rf"(?:{alternation(vocab, not_after=[WORD_CHAR])})(?![\w'])")
     # "point 77" only where no word comes just before ("at one point 77")
     no_word = [WORD_CHAR, r"[^\W\d_][ ]", r"[^\W\d_][ ][ ]"]
-    point_re = re.compile(rf"(?:{alternation(words.get('point_leading', ()), not_after=no_word)})"
-                          rf"(?={after_point})") if leading else None
+    leading = words.get("point_leading", frozenset())
+    point_re = (re.compile(rf"(?:{alternation(leading, not_after=no_word)})(?={after_point})")
+                if leading else None)
     # a digit run that starts a word number: "4 thousand", "1 point 1". It starts with a
     # digit (the engine then skips to digits at C speed); the lookbehind after the first
     # digit is "(?<![\d.,])" before it.
