@@ -158,8 +158,13 @@ class MeasureData:
         return word.endswith(self.plural_endings) and word not in self.measure_plurals
 
 
-def _trie_pattern(surfaces: Iterable[str]) -> str:
-    """A regex matching any of ``surfaces``, longest first, built as a trie.
+#: What may not come just before a duration phrase ("half an hour") or a lone unit noun.
+_NOT_AFTER_PHRASE = r"[\w']"
+_NOT_AFTER_ALONE = r"[\w'-]"
+
+
+def _trie_pattern(surfaces: Iterable[str], *, not_after: str = "") -> str:
+    r"""A regex matching any of ``surfaces``, longest first, built as a trie.
 
     A surface ending in a letter must not be followed by a letter; shorter surfaces are
     tried when a longer one fails that check. The check is written once, after the trie
@@ -173,6 +178,14 @@ def _trie_pattern(surfaces: Iterable[str]) -> str:
     True
     >>> re.match(_trie_pattern(["km", "kmh", "%"]), "km/h %").group(0)
     'km'
+
+    ``not_after``: a one-character class that must not come just before a match. It is
+    checked after the first character (``"h(?<![\w']h)alf"``), so the pattern still
+    starts with a literal and a search skips at C speed to the characters that can start
+    a surface, where a leading lookbehind would make it try every position:
+
+    >>> [m.start() for m in re.finditer(_trie_pattern(["half"], not_after=r"[\w']"), "behalf, half")]
+    [8]
     """
     forms = list(surfaces)
     root: dict[str, Any] = {}
@@ -182,10 +195,12 @@ def _trie_pattern(surfaces: Iterable[str]) -> str:
             node = node.setdefault(ch, {})
         node[""] = True
 
-    def emit(node: dict[str, Any]) -> str:
+    def emit(node: dict[str, Any], top: bool = False) -> str:
         branches = []
         for ch in sorted(k for k in node if k):
             piece = _SPACE if ch == " " else re.escape(ch)
+            if top and not_after and ch != " ":
+                piece += f"(?<!{not_after}{re.escape(ch)})"
             branches.append(piece + emit(node[ch]))
         if "" in node:
             branches.append("")
@@ -197,9 +212,9 @@ def _trie_pattern(surfaces: Iterable[str]) -> str:
         return "(?!)"
     letters = sorted({s[-1] for s in forms if s and s[-1].isalpha()})
     if not letters:
-        return emit(root)
+        return emit(root, top=True)
     last = "[" + "".join(re.escape(c) for c in letters) + "]"
-    return f"(?:{emit(root)})(?:(?<={last}){_LETTER_AFTER}|(?<!{last}))"
+    return f"(?:{emit(root, top=True)})(?:(?<={last}){_LETTER_AFTER}|(?<!{last}))"
 
 
 def _lead_gap(forms: Iterable[str]) -> str:
@@ -437,9 +452,11 @@ def measure_data(lang: str) -> MeasureData:
             f"(?P<any>{_lead_gap(per_any)})" + (f"|(?P<time>{_lead_gap(per_time)})" if per_time else "")
         ),
         phrases=phrases,
-        phrase_re=re.compile(rf"(?<![\w'])(?:{_trie_pattern(phrases)})(?![\w'])") if phrases else None,
+        phrase_re=re.compile(rf"(?:{_trie_pattern(phrases, not_after=_NOT_AFTER_PHRASE)})(?![\w'])")
+        if phrases else None,
         alone=alone,
-        alone_re=re.compile(rf"(?<![\w'-])(?:{_trie_pattern(alone)})(?![\w'-])") if alone else None,
+        alone_re=re.compile(rf"(?:{_trie_pattern(alone, not_after=_NOT_AFTER_ALONE)})(?![\w'-])")
+        if alone else None,
         alone_not_after=frozenset(alone_lists["not_after"]),
         alone_not_before=frozenset(alone_lists["not_before"]),
         alone_endings=tuple(alone_lists["adjective_endings"]),
