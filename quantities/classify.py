@@ -51,6 +51,7 @@ class CueData:
     places: frozenset[str]  # prepositions of a place phrase before an outcome
     adjectival: frozenset[str]  # cue words that may modify a following noun
     verb_endings: tuple[str, ...]  # endings of a verb form after such a word
+    of_words: frozenset[str]  # "of" after a number: "two of them" (numbers.toml)
 
 
 def _index(phrases: dict[tuple[str, ...], str]) -> dict[str, list[tuple[str, ...]]]:
@@ -74,12 +75,12 @@ def cue_data(lang: str) -> CueData:
     focus = raw["gap"].get("focus", [])
     optional_focus = rf"(?:(?<![\w'])(?:{alternation(focus)})[ ]{{1,3}})?" if focus else ""
     before_re = re.compile(
-        rf"(?<![\w'])(?P<o>{alternation(before)})[ ]{{1,3}}{optional_focus}\Z"
+        rf"(?P<o>{alternation(before, not_after=_NOT_AFTER_WORD)})[ ]{{1,3}}{optional_focus}\Z"
     )
     aux = _index({tuple(p.split()): "aux" for p in raw["gap"]["aux"]})
     prefixes = raw["models"]["prefixes"]
     models_re = re.compile(
-        rf"(?<![\w])(?:{alternation(prefixes)})-?\d{{1,4}}[^\W\d_]{{0,3}}(?![\w])"
+        rf"(?:{alternation(prefixes, not_after=_NOT_AFTER_ALNUM)})-?\d{{1,4}}[^\W\d_]{{0,3}}(?![\w])"
     )
     numbers_words = load(lang, "numbers")["words"]
     return CueData(
@@ -100,15 +101,22 @@ def cue_data(lang: str) -> CueData:
         joiners=frozenset(numbers_words["and"]) | frozenset(["or"]),
         generic_people=frozenset(raw["context"]["generic_people"]),
         personnel_context_re=re.compile(
-            rf"(?<![\w'])(?:{alternation(raw['context']['personnel'])})(?![\w'])"
+            rf"(?:{alternation(raw['context']['personnel'], not_after=_NOT_AFTER_WORD)})(?![\w'])"
         ),
         places=frozenset(raw["gap"].get("places", [])),
         adjectival=frozenset(raw["context"].get("adjectival", [])),
         verb_endings=tuple(raw["context"].get("verb_endings", [])),
         numbering_re=re.compile(
-            rf"(?<![\w'])(?:{alternation(raw['context']['numbering'])})[ ]{{1,3}}\Z"
+            rf"(?:{alternation(raw['context']['numbering'], not_after=_NOT_AFTER_WORD)})[ ]{{1,3}}\Z"
         ),
+        of_words=frozenset(numbers_words["of"]),
     )
+
+
+#: What may not come just before a cue phrase. It is checked after the phrase's first
+#: letter (see ``alternation``), so that a search skips at C speed to where one can start.
+_NOT_AFTER_WORD = [r"[\w']"]
+_NOT_AFTER_ALNUM = [r"\w"]  # before a model's prefix ("Su-", "Leopard")
 
 
 @dataclass(slots=True)
@@ -120,13 +128,18 @@ class _Tok:
 
 
 def _tokens(view: str, pos: int, limit: int) -> list[_Tok]:
+    """Up to ``limit`` words from ``pos`` on, each right after the last, within the line."""
     toks: list[_Tok] = []
+    match = _TOKEN.match
     while len(toks) < limit:
-        m = _TOKEN.match(view, pos)
-        if m is None or m.group("gap").count("\n") > 0:
+        m = match(view, pos)
+        if m is None:
             break
-        toks.append(_Tok(m.group("tok"), m.start("tok"), m.end("tok"), m.group("gap")))
+        gap, word = m.groups()
+        if "\n" in gap:
+            break
         pos = m.end()
+        toks.append(_Tok(word, pos - len(word), pos, gap))
     return toks
 
 
@@ -259,9 +272,8 @@ def _personnel_context(view: str, start: int, data: CueData) -> bool:
 def classify(text: str, view: str, lang: str, cand: Candidate) -> None:
     """Set the kind of a bare candidate in place: a count kind, casualties or number."""
     data = cue_data(lang)
-    of_words = frozenset(load(lang, "numbers")["words"]["of"])
     toks = _tokens(view, cand.end, data.modifiers_max + 6)
-    first, end, kind = _find_noun(toks, data, of_words)
+    first, end, kind = _find_noun(toks, data, data.of_words)
     if end > first:
         cand.extra["counted"] = text[toks[first].start : toks[end - 1].end]
         cand.kind = kind or "count"

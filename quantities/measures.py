@@ -60,6 +60,7 @@ from quantities.candidates import Mention, Num, Value
 from quantities.errors import DataError
 from quantities.lang import load
 from quantities.normalize import to_view
+from quantities.numbers import alternation
 from quantities.units import DURATION_UNITS, TIME_DIMENSION, iso_duration, unit_info
 
 __all__ = ["GUARDS", "MeasureData", "attach", "measure_data"]
@@ -159,11 +160,14 @@ class MeasureData:
 
 
 #: What may not come just before a duration phrase ("half an hour") or a lone unit noun.
-_NOT_AFTER_PHRASE = r"[\w']"
-_NOT_AFTER_ALONE = r"[\w'-]"
+_NOT_AFTER_PHRASE = (r"[\w']",)
+_NOT_AFTER_ALONE = (r"[\w'-]",)
+#: ... nor before a percent word before a number ("percent of 10"), nor a word and a space
+_NOT_AFTER_PERCENT = (r"[\w\d][ ]", r"[\w\d]")
+_NOT_AFTER_LETTER = (r"[^\W\d_]",)  # a currency code or a money cue word
 
 
-def _trie_pattern(surfaces: Iterable[str], *, not_after: str = "") -> str:
+def _trie_pattern(surfaces: Iterable[str], *, not_after: Sequence[str] = ()) -> str:
     r"""A regex matching any of ``surfaces``, longest first, built as a trie.
 
     A surface ending in a letter must not be followed by a letter; shorter surfaces are
@@ -179,12 +183,12 @@ def _trie_pattern(surfaces: Iterable[str], *, not_after: str = "") -> str:
     >>> re.match(_trie_pattern(["km", "kmh", "%"]), "km/h %").group(0)
     'km'
 
-    ``not_after``: a one-character class that must not come just before a match. It is
-    checked after the first character (``"h(?<![\w']h)alf"``), so the pattern still
+    ``not_after``: patterns of fixed width that must not come just before a match. Each
+    is checked after the first character (``"h(?<![\w']h)alf"``), so the pattern still
     starts with a literal and a search skips at C speed to the characters that can start
     a surface, where a leading lookbehind would make it try every position:
 
-    >>> [m.start() for m in re.finditer(_trie_pattern(["half"], not_after=r"[\w']"), "behalf, half")]
+    >>> [m.start() for m in re.finditer(_trie_pattern(["half"], not_after=[r"[\w']"]), "behalf, half")]
     [8]
     """
     forms = list(surfaces)
@@ -199,8 +203,8 @@ def _trie_pattern(surfaces: Iterable[str], *, not_after: str = "") -> str:
         branches = []
         for ch in sorted(k for k in node if k):
             piece = _SPACE if ch == " " else re.escape(ch)
-            if top and not_after and ch != " ":
-                piece += f"(?<!{not_after}{re.escape(ch)})"
+            if top and ch != " ":
+                piece += "".join(f"(?<!{cls}{re.escape(ch)})" for cls in not_after)
             branches.append(piece + emit(node[ch]))
         if "" in node:
             branches.append("")
@@ -428,13 +432,16 @@ def measure_data(lang: str) -> MeasureData:
     if not isinstance(money_min, int) or money_min < 1:
         raise DataError(f"{lang}/units.toml [context] money_min: a positive whole number")
 
+    # One flat alternation whose every branch starts with a literal, so that a search
+    # skips to where a symbol can start. (Anchored at the number, at most one symbol can
+    # match from a position: their order does not matter.)
     money_before_alts = []
-    letters = sorted((s for s in money_symbols if s[:1].isalpha()), key=lambda s: (-len(s), s))
-    signs = sorted((s for s in money_symbols if not s[:1].isalpha()), key=lambda s: (-len(s), s))
+    letters = [s for s in money_symbols if s[:1].isalpha()]
+    signs = [s for s in money_symbols if not s[:1].isalpha()]
     if letters:
-        money_before_alts.append(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, letters)) + ")")
+        money_before_alts.append(alternation(letters, not_after=_NOT_AFTER_LETTER))
     if signs:
-        money_before_alts.append("(?:" + "|".join(map(re.escape, signs)) + ")")
+        money_before_alts.append(alternation(signs))
 
     return MeasureData(
         lang=lang,
@@ -461,7 +468,7 @@ def measure_data(lang: str) -> MeasureData:
         alone_not_before=frozenset(alone_lists["not_before"]),
         alone_endings=tuple(alone_lists["adjective_endings"]),
         percent_before_re=re.compile(
-            rf"(?<![\w\d][ ])(?<![\w\d])(?:{_trie_pattern(before)})[ ]{{1,3}}\Z"
+            rf"(?:{_trie_pattern(before, not_after=_NOT_AFTER_PERCENT)})[ ]{{1,3}}\Z"
         ) if before else None,
         percent_re=re.compile(
             rf"(?:[ ]{{1,3}}|-)?(?:(?P<points>{_trie_pattern(points)})|(?P<percent>{_trie_pattern(pct)}))"
@@ -477,7 +484,9 @@ def measure_data(lang: str) -> MeasureData:
         measure_after_re=re.compile(
             rf"[ ]{{0,3}}(?:[.,;:!?)\]]|\Z)|[ ]{{1,3}}(?:{_words_re(measure_after)})(?![^\W\d_])"
         ),
-        money_cue_re=re.compile(rf"(?<![^\W\d_])(?:{_words_re(money_cues)})(?![^\W\d_])"),
+        money_cue_re=re.compile(
+            rf"(?:{alternation(money_cues, not_after=_NOT_AFTER_LETTER) or '(?!)'})(?![^\W\d_])"
+        ),
         money_min=money_min,
         plural_endings=tuple(plural_endings),
         measure_plurals=frozenset(measure_plurals),
@@ -704,7 +713,7 @@ def _currency_before(site: _Site) -> Mention | None:
     cb = site.data.money_before_re.search(site.text, max(0, start - _PREFIX_WINDOW), start)
     if cb is None:
         return None
-    surface = cb.group(0).rstrip()
+    surface = " ".join(cb.group(0).split())
     money = site.data.money_symbols.get(surface)
     if money is None or _NUMBER_BEFORE.search(site.view, max(0, cb.start() - 3), cb.start()):
         return None  # "3 GBP 1 pence", "75 USD million": the currency of the number before

@@ -128,6 +128,10 @@ def qualifier_data(lang: str) -> QualifierData:
     )
 
 
+_WORD_BEFORE = r"[\w']"  # may not come just before a prefix phrase of words
+_SIGN_BEFORE = r"[<>=!]"  # nor this before one of signs ("x>10" is fine)
+
+
 def _bounded(phrase: str) -> str:
     """A prefix phrase; word-initial phrases may not start inside a word ("x>10" is fine)."""
     body = _phrase(phrase)
@@ -142,13 +146,19 @@ def _prefix_alternation(phrases: Iterable[str]) -> str:
     tested once. (Anchored at ``\Z``, at most one phrase can match from a position, so
     the order of the alternatives does not matter.)
 
+    Each check comes after the first character, so that the pattern starts with a
+    literal and a search skips at C speed to where a phrase can start:
+
     >>> print(_prefix_alternation(["about", "at least", "~"]))
-    (?<![\w'])(?:a(?:bout|t[ ]{1,3}least))|(?<![<>=!])(?:\~)
+    a(?<![\w']a)(?:bout|t[ ]{1,3}least)|\~(?<![<>=!]\~)
+
+    (One flat alternation: the regex compiler finds the set of first characters only
+    when every branch starts with a literal, not with a group.)
     """
     words = [" ".join(p.split()) for p in phrases if p[:1].isalnum()]
     signs = [" ".join(p.split()) for p in phrases if not p[:1].isalnum()]
-    groups = [rf"(?<![\w'])(?:{alternation(words)})"] if words else []
-    groups += [rf"(?<![<>=!])(?:{alternation(signs)})"] if signs else []
+    groups = [alternation(words, not_after=[_WORD_BEFORE])] if words else []
+    groups += [alternation(signs, not_after=[_SIGN_BEFORE])] if signs else []
     return "|".join(groups)
 
 
