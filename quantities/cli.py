@@ -135,7 +135,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
                 lines, options, fmt, address=args.dask, jobs=jobs, stop=stop
             )
         else:
-            chunks = iter_batch(lines, options, fmt, jobs=jobs, timeout=args.timeout or None, stop=stop)
+            chunks = iter_batch(lines, options, fmt, jobs=jobs, timeout=args.timeout or None, stop=stop,
+                                isolate=args.isolate)
         try:
             failed = _drain(chunks, sink, progress)
         except (RuntimeError, OSError) as exc:  # workers that cannot start, a scheduler out of reach
@@ -326,10 +327,13 @@ def build_parser() -> argparse.ArgumentParser:
                          help="worker processes (default 1; 0: one per available core); "
                          "the output is the same for every N")
     p_batch.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                         help=f"time limit per document (default {DEFAULT_TIMEOUT:g}); a document "
-                         "over it becomes a 'timeout' error record. Documents run in worker "
-                         "processes so that a stuck one can be stopped; 0 = no limit, and with "
-                         "--jobs 1 everything runs in this process")
+                         help=f"time limit per document (default {DEFAULT_TIMEOUT:g}; 0 = no limit); "
+                         "a document over it becomes a 'timeout' error record")
+    p_batch.add_argument("--isolate", action="store_true",
+                         help="run documents in worker processes even with --jobs 1: a crash "
+                         "then costs one record, not the run, and a document stuck in C code "
+                         "is stopped too (with --jobs 1 and no --isolate, everything runs in "
+                         "this process and a timer signal enforces --timeout)")
     p_batch.add_argument("--format", choices=["jsonl", "parquet"], default="jsonl",
                          help="JSON Lines (default), or Parquet: one row per fact (needs pyarrow, "
                          "the 'parquet' extra; -o OUTPUT required)")

@@ -3,12 +3,14 @@ for any number of jobs; time limits; interruption; Parquet; the Arrow-batch func
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -103,10 +105,10 @@ def _mixed_lines() -> tuple[list[bytes], list[str | None]]:
     return [line for line, _ in cases], [kind for _, kind in cases]
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_mixed_bad_lines_one_record_each_and_good_facts_unchanged(jobs: int) -> None:
+@pytest.mark.parametrize(("jobs", "isolate"), [(1, False), (1, True), (2, False)])
+def test_mixed_bad_lines_one_record_each_and_good_facts_unchanged(jobs: int, isolate: bool) -> None:
     lines, expected = _mixed_lines()
-    out = _run(lines, jobs=jobs, timeout=2.0, analyzer=slow_on_marker, chunk_docs=3)
+    out = _run(lines, jobs=jobs, timeout=2.0, analyzer=slow_on_marker, chunk_docs=3, isolate=isolate)
     assert len(out) == len(lines)
     assert [r["error"]["type"] if r["error"] else None for r in out] == expected
     for n, rec in enumerate(out, start=1):
@@ -128,15 +130,43 @@ def test_a_crashing_document_costs_only_its_own_record() -> None:
     assert all(r["error"] is None and r["facts"] for i, r in enumerate(out) if i != 4)
 
 
-def test_timeout_with_one_job_runs_on_in_a_new_worker() -> None:
+@pytest.mark.parametrize("isolate", [False, True])
+def test_timeout_with_one_job_runs_on(isolate: bool) -> None:
+    """In this process (a timer signal) or in a new worker (``isolate``)."""
     lines = [json.dumps({"id": i, "text": "SLOW" if i in (1, 2) else f"{i + 2} soldiers arrived."}).encode()
              for i in range(5)]
     t0 = time.monotonic()
-    out = _run(lines, jobs=1, timeout=0.5, analyzer=slow_on_marker)
+    out = _run(lines, jobs=1, timeout=0.5, analyzer=slow_on_marker, isolate=isolate)
     assert time.monotonic() - t0 < 30
     types = [r["error"]["type"] if r["error"] else None for r in out]
     assert types == [None, "timeout", "timeout", None, None]
     assert out[1]["id"] == 1 and "time limit of 0.5 s" in out[1]["error"]["message"]
+
+
+def test_the_in_process_time_limit_leaves_no_timer_behind() -> None:
+    """The timer signal's handler is put back, no timer stays armed and the collector is
+    back on, after a run with a timeout and after a run abandoned half-way."""
+    lines = [json.dumps({"id": i, "text": "SLOW" if i == 1 else "5 people"}).encode() for i in range(6)]
+    before = signal.getsignal(signal.SIGALRM)
+    assert [r["error"]["type"] if r["error"] else None for r in _run(lines, jobs=1, timeout=0.3,
+            analyzer=slow_on_marker)] == [None, "timeout", None, None, None, None]
+    chunks = iter_batch(list(enumerate(lines, start=1)), Options(), JsonlFormat(), timeout=5.0, chunk_docs=1)
+    next(chunks)
+    chunks.close()
+    assert signal.getsignal(signal.SIGALRM) is before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert gc.isenabled()
+
+
+def test_a_time_limit_off_the_main_thread_runs_in_a_worker() -> None:
+    """No timer signal outside the main thread: the limit is kept by a worker process."""
+    lines = [json.dumps({"id": i, "text": "SLOW" if i == 1 else "5 people"}).encode() for i in range(3)]
+    found: list[list[dict[str, Any]]] = []
+    thread = threading.Thread(target=lambda: found.append(_run(lines, jobs=1, timeout=0.5,
+                                                                 analyzer=slow_on_marker)))
+    thread.start()
+    thread.join(60)
+    assert [r["error"]["type"] if r["error"] else None for r in found[0]] == [None, "timeout", None]
 
 
 @pytest.mark.parametrize(("marker", "kind"), [("SLOW", "timeout"), ("CRASH", "worker_crashed")])
@@ -147,7 +177,7 @@ def test_the_tasks_queued_behind_a_lost_document_run_again(marker: str, kind: st
     analyzer = slow_on_marker if marker == "SLOW" else crash_on_marker
     lines = [json.dumps({"id": i, "text": marker if i in (3, 8) else f"{i + 2} soldiers arrived."}).encode()
              for i in range(14)]
-    out = _run(lines, jobs=1, timeout=0.5, analyzer=analyzer, chunk_docs=2)
+    out = _run(lines, jobs=1, timeout=0.5, analyzer=analyzer, chunk_docs=2, isolate=True)
     assert [r["id"] for r in out] == list(range(14))
     assert [i for i, r in enumerate(out) if r["error"]] == [3, 8]
     assert {out[3]["error"]["type"], out[8]["error"]["type"]} == {kind}
@@ -198,11 +228,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_jobs_2_is_byte_identical_to_jobs_1_and_to_serial(corpus: Path, tmp_path: Path) -> None:
     outputs = []
-    for extra in (["--timeout", "0"], ["--jobs", "1"], ["--jobs", "2"]):
+    for extra in (["--timeout", "0"], ["--jobs", "1"], ["--jobs", "1", "--isolate"], ["--jobs", "2"]):
         dst = tmp_path / f"out{len(outputs)}.jsonl"
         assert main(["batch", str(corpus), "-o", str(dst), *extra]) == 1
         outputs.append(dst.read_bytes())
-    assert outputs[0] == outputs[1] == outputs[2]
+    assert outputs[0] == outputs[1] == outputs[2] == outputs[3]
     assert outputs[0].count(b"\n") == 402
 
 

@@ -7,7 +7,9 @@ Run as a script to measure throughput and peak memory (not part of the test suit
 
     python tests/test_scale.py --docs 20000 [--corpus /path/news.jsonl]
 
-prints documents/s for the in-process serial run, ``--jobs 1`` (one worker process),
+prints documents/s for the in-process serial run, ``--jobs 1`` (the default: in this
+process, with the time limit kept by a timer signal), ``--jobs 1 --isolate`` (one worker
+process),
 ``--jobs 2``, ``--dask local`` (a 2-worker cluster started by the command) and ``--dask``
 on an already running 2-worker cluster, the speed-ups, the CPU time of the command's
 process tree, and the peak RSS of the parent and of its largest child at a quarter of
@@ -256,7 +258,8 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - a measure
         out = Path(tmp) / "out.jsonl"
         settings = {
             "serial (--timeout 0)": ["--timeout", "0"],
-            "--jobs 1 (1 worker)": ["--jobs", "1"],
+            "--jobs 1 (default: one process, a timer signal)": ["--jobs", "1"],
+            "--jobs 1 --isolate (1 worker)": ["--jobs", "1", "--isolate"],
             "--jobs 2": ["--jobs", "2"],
             "--dask local, 2 workers": ["--dask", "local", "--jobs", "2"],
         }
