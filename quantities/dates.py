@@ -424,6 +424,20 @@ class _Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class _Context:
+    r"""A narrower feature: the occurrences of feature ``base`` where ``pattern`` matches.
+
+    ``before`` 0: the pattern matches at the occurrence (it starts with the feature);
+    else it matches ending right at the occurrence (it ends with ``\Z``) and starts at
+    most ``before`` characters earlier.
+    """
+
+    base: str
+    pattern: re.Pattern[str]
+    before: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class _Grammar:
     lex: _Lexicon
     rules: tuple[_Rule, ...]
@@ -437,6 +451,7 @@ class _Grammar:
     features: Mapping[str, re.Pattern[str]]  # word features of _ANCHORS, by name
     any_feature: tuple[tuple[re.Pattern[str], bool], ...]  # first words (pattern, is prefix)
     feature_names: Mapping[str, tuple[str, ...]]  # first word -> the features to try there
+    contexts: Mapping[str, _Context]  # narrower features, each after its base
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,6 +487,9 @@ class _Parts:
         self.closers = _words({p[1] for p in lex.range_pairs})
         self.counts = _words(lex.counts)
         self.units = _words(lex.units)
+        self.modifiers = _words(lex.modifiers)
+        self._day_words = _words(w["day_words"])
+        self._in_month = _words(w["in_month"])
 
     def month(self, g: str) -> str:
         return rf"(?<!\w)(?P<{g}>{self.months_full}(?!\w)|{self._month_abbr}(?:\.|(?!\w)))"
@@ -494,6 +512,52 @@ class _Parts:
 
     def opener(self) -> str:
         return rf"(?:(?<!\w)(?P<open>{self.openers}){_GAP})?"
+
+    # The pieces below are shared by a rule and the context of its anchor (see
+    # _contexts): what stands right before or from a month, a weekday or a number.
+
+    def day_lead(self, g: str) -> str:
+        """A day and what may stand between it and its month: "5 ", "fifth of "."""
+        return rf"{self.day(g)}{_GAP}(?:{self.day_of}{_GAP})?"
+
+    def day_range_lead(self) -> str:
+        """Two days and their link before the month: "9 to 12 ", "5-7 of "."""
+        return rf"{self.day('a')}{self.range_link()}{self.day_lead('b')}"
+
+    def month_day(self) -> str:
+        return rf"{self.month('m')}{_GAP}(?:{self.article}{_GAP})?{self.day('d')}"
+
+    def month_day_range(self) -> str:
+        return rf"{self.month('m')}{_GAP}{self.day('a')}{self.range_link()}{self.day('b')}"
+
+    def month_range(self) -> str:
+        return rf"{self.month('m')}{self.range_link()}{self.month('n')}"
+
+    def month_year(self) -> str:
+        return rf"{self.month('m')},?{_GAP}{self.year('y')}"
+
+    def nth_lead(self) -> str:
+        """What stands before the month of "the first Tuesday of October"."""
+        return (rf"(?<!\w)(?P<nth>{self.ordinals}){_GAP}(?:(?P<wd>{self.weekdays})|{self._day_words})"
+                rf"{_GAP}(?:{self._in_month}{_GAP})?")
+
+    def cue_lead(self) -> str:
+        return rf"(?<!\w)(?P<cue>{self.cues}){_GAP}"
+
+    def modifier_lead(self) -> str:
+        return rf"(?<!\w)(?P<mod>{self.modifiers}){_GAP}"
+
+    def year_range(self) -> str:
+        return rf"{_LB}(?P<a>[0-9]{{4}})(?![0-9]){self.range_link()}{self.year('b')}"
+
+    def numeric_date(self) -> str:
+        """Day, month and year in digits: "5/3/2021", "05.03.21"."""
+        return (rf"(?P<n1>[0-9]{{1,2}})(?P<sep>{_DAY_SEP})(?P<n2>[0-9]{{1,2}})(?P=sep)"
+                rf"(?P<y>[0-9]{{4}}|[0-9]{{2}})(?![0-9]|[./,-][0-9])")
+
+    def iso_date(self) -> str:
+        return (rf"{_LB}(?P<y>[0-9]{{4}})-(?P<m>[0-9]{{1,2}})-(?P<d>[0-9]{{1,2}})"
+                rf"(?![0-9]|[.,:/-][0-9])")
 
 
 # ------------------------------------------------------------------------ builders
@@ -905,40 +969,32 @@ def _rules(lex: _Lexicon, p: _Parts) -> tuple[_Rule, ...]:
     opener_or_cue = rf"(?:(?<!\w)(?P<open>{_alt(openers)}){_GAP})?"
     count = rf"(?P<n>[0-9]{{1,3}}|{p.counts})"
     specs: list[tuple[str, str, Callable[[_Scan, re.Match[str]], _Hit | None]]] = [
-        ("date.iso",
-         rf"{_LB}(?P<y>[0-9]{{4}})-(?P<m>[0-9]{{1,2}})-(?P<d>[0-9]{{1,2}})(?![0-9]|[.,:/-][0-9])",
-         _build_iso),
-        ("date.numeric",
-         rf"{_LB}{wd}(?P<n1>[0-9]{{1,2}})(?P<sep>{_DAY_SEP})(?P<n2>[0-9]{{1,2}})(?P=sep)"
-         rf"(?P<y>[0-9]{{4}}|[0-9]{{2}})(?![0-9]|[./,-][0-9])",
-         _build_numeric),
+        ("date.iso", p.iso_date(), _build_iso),
+        ("date.numeric", rf"{_LB}{wd}{p.numeric_date()}", _build_numeric),
         ("date.numeric_day_month",
-         rf"(?<!\w)(?P<cue>{p.cues}){_GAP}(?P<n1>[0-9]{{1,2}})(?P<sep>{_DAY_SEP})(?P<n2>[0-9]{{1,2}})"
+         rf"{p.cue_lead()}(?P<n1>[0-9]{{1,2}})(?P<sep>{_DAY_SEP})(?P<n2>[0-9]{{1,2}})"
          rf"(?![0-9]|[./,][0-9])",
          _build_numeric_short),
         ("date.day_range",
-         rf"{p.opener()}{_LB}{wd}{p.day('a')}{p.range_link()}{p.day('b')}{_GAP}"
-         rf"(?:{p.day_of}{_GAP})?{p.month('m')}{year_opt}",
+         rf"{p.opener()}{_LB}{wd}{p.day_range_lead()}{p.month('m')}{year_opt}",
          _build_day_range("dmy")),
         ("date.month_day_range",
-         rf"{p.opener()}{_LB}{wd}{p.month('m')}{_GAP}{p.day('a')}{p.range_link()}{p.day('b')}"
-         rf"{year_opt}",
+         rf"{p.opener()}{_LB}{wd}{p.month_day_range()}{year_opt}",
          _build_day_range("mdy")),
         ("date.month_range",
-         rf"{p.opener()}{p.month('m')}{p.range_link()}{p.month('n')}{year_opt}",
+         rf"{p.opener()}{p.month_range()}{year_opt}",
          _build_month_range),
         ("date.year_range",
-         rf"{opener_or_cue}{_LB}(?P<a>[0-9]{{4}})(?![0-9]){p.range_link()}{p.year('b')}",
+         rf"{opener_or_cue}{p.year_range()}",
          _build_year_range),
         ("date.day_month",
-         rf"{_LB}{wd}{p.day('d')}{_GAP}(?:{p.day_of}{_GAP})?{p.month('m')}{year_opt}",
+         rf"{_LB}{wd}{p.day_lead('d')}{p.month('m')}{year_opt}",
          _build_textual("date.day_month")),
         ("date.month_day",
-         rf"{_LB}{wd}{p.month('m')}{_GAP}(?:{p.article}{_GAP})?{p.day('d')}{year_opt}",
+         rf"{_LB}{wd}{p.month_day()}{year_opt}",
          _build_textual("date.month_day")),
         ("date.nth_in_month",
-         rf"(?<!\w)(?P<nth>{p.ordinals}){_GAP}(?:(?P<wd>{p.weekdays})|{_words(w['day_words'])})"
-         rf"{_GAP}(?:{_words(w['in_month'])}{_GAP})?{p.month('m')}{year_opt}",
+         rf"{p.nth_lead()}{p.month('m')}{year_opt}",
          _build_nth),
         ("date.season_year",
          rf"(?<!\w)(?P<s>{_alt(lex.seasons)})(?:{_GAP}{p.day_of})?{_GAP}{p.year('y')}",
@@ -950,11 +1006,9 @@ def _rules(lex: _Lexicon, p: _Parts) -> tuple[_Rule, ...]:
         ("date.holiday",
          rf"(?:(?<!\w)(?P<cue>{p.cues}){_GAP})?(?P<h>{_words(lex.holidays)}){year_opt}",
          _build_holiday),
-        ("date.month_year",
-         rf"{p.month('m')},?{_GAP}{p.year('y')}",
-         _build_month_year),
+        ("date.month_year", p.month_year(), _build_month_year),
         ("date.month",
-         rf"(?<!\w)(?P<cue>{p.cues}){_GAP}(?P<m>{p.months_full})(?!\w)",
+         rf"{p.cue_lead()}(?P<m>{p.months_full})(?!\w)",
          _build_month),
         ("date.year",
          rf"(?:(?<!\w)(?P<cue>{p.cues}){_GAP})?{_LB}{p.year('y')}",
@@ -964,10 +1018,10 @@ def _rules(lex: _Lexicon, p: _Parts) -> tuple[_Rule, ...]:
          rf"(?P<mod>{_words(lex.modifiers)}){_GAP}(?P<unit>{p.units})",
          _build_weekday_of_week),
         ("date.relative_weekday",
-         rf"(?<!\w)(?P<mod>{_words(lex.modifiers)}){_GAP}(?P<wd>{p.weekdays})",
+         rf"{p.modifier_lead()}(?P<wd>{p.weekdays})",
          _build_modified_weekday),
         ("date.relative_month",
-         rf"(?<!\w)(?P<mod>{_words(lex.modifiers)}){_GAP}(?P<m>{p.months_full})(?!\w)",
+         rf"{p.modifier_lead()}(?P<m>{p.months_full})(?!\w)",
          _build_relative_month),
         ("date.relative_period",
          rf"(?<!\w)(?:(?P<mod>{_words(lex.modifiers)}){_GAP}(?P<unit>{p.units})"
@@ -1017,6 +1071,7 @@ def _grammar(lang: str) -> _Grammar:
         features=features,
         any_feature=starts,
         feature_names=names,
+        contexts=_contexts(p),
     )
 
 
@@ -1032,29 +1087,32 @@ def _grammar(lang: str) -> _Grammar:
 # (as the rule's pattern, built from the same _Parts, spells it). A rule that is changed
 # so that it no longer holds must be changed here too; a rule not listed is scanned whole.
 # "year_digits" is a maximal run of exactly four digits; "day_digits" a maximal run of one
-# or two digits followed by "." or "/" (tests/test_dates.py checks every rule against a
-# whole scan on the test texts of every language).
+# or two digits followed by "." or "/"; the features of :func:`_contexts` are those where
+# the rule's own piece stands ("month_after_day": a month word right after a day), which
+# leaves a few occurrences of a common feature such as "month" to try a costly rule at
+# (tests/test_date_anchors.py checks every rule against a whole scan on the test texts and
+# real news of every language).
 
 _ANCHORS: Mapping[str, str] = MappingProxyType({
-    "date.iso": "year_digits",
-    "date.numeric": "day_digits",
-    "date.numeric_day_month": "day_digits",
-    "date.day_range": "month",
-    "date.month_day_range": "month",
-    "date.month_range": "month",
-    "date.year_range": "year_digits",
-    "date.day_month": "month",
-    "date.month_day": "month",
-    "date.nth_in_month": "month",
+    "date.iso": "iso_year",
+    "date.numeric": "numeric_day",
+    "date.numeric_day_month": "day_after_cue",
+    "date.day_range": "month_after_day_range",
+    "date.month_day_range": "month_before_day_range",
+    "date.month_range": "month_before_month",
+    "date.year_range": "year_before_year",
+    "date.day_month": "month_after_day",
+    "date.month_day": "month_before_day",
+    "date.nth_in_month": "month_after_nth",
     "date.season_year": "season",
     "date.month_part": "month_part",
     "date.holiday": "holiday",
-    "date.month_year": "month",
-    "date.month": "month",
+    "date.month_year": "month_before_year",
+    "date.month": "month_after_cue",
     "date.year": "year_digits",
     "date.weekday_of_week": "weekday",
-    "date.relative_weekday": "weekday",
-    "date.relative_month": "month",
+    "date.relative_weekday": "weekday_after_modifier",
+    "date.relative_month": "month_after_modifier",
     "date.relative_period": "period",
     "date.ago": "ago",
     "date.later": "later",
@@ -1137,6 +1195,40 @@ def _features(lex: _Lexicon, p: _Parts) -> Mapping[str, re.Pattern[str]]:
     })
 
 
+def _contexts(p: _Parts) -> Mapping[str, _Context]:
+    r"""The narrower features of _ANCHORS: a feature where its rule's piece stands.
+
+    A month word is in some date rule's match only if a day stands before it ("5 May"),
+    a day after it ("May 5"), a year after it, a cue before it...: each rule is tried only
+    around the occurrences of its own context, built from the very piece of the rule
+    (see :class:`_Parts`). A context holds at least where its rule's feature stands in a
+    match, so the matches found stay those of a whole scan. Each comes after its base.
+    """
+    def before(base: str, piece: str) -> _Context:
+        pattern = rf"{piece}\Z"
+        return _Context(base, re.compile(pattern), _SRE_PARSER.parse(pattern).getwidth()[1])
+
+    def at(base: str, piece: str) -> _Context:
+        return _Context(base, re.compile(piece))
+
+    return MappingProxyType({
+        "month_after_day": before("month", p.day_lead("d")),
+        "month_after_day_range": before("month_after_day", p.day_range_lead()),
+        "month_after_nth": before("month", p.nth_lead()),
+        "month_after_cue": before("month", p.cue_lead()),
+        "month_after_modifier": before("month", p.modifier_lead()),
+        "month_before_day": at("month", p.month_day()),
+        "month_before_day_range": at("month_before_day", p.month_day_range()),
+        "month_before_month": at("month", p.month_range()),
+        "month_before_year": at("month", p.month_year()),
+        "weekday_after_modifier": before("weekday", p.modifier_lead()),
+        "year_before_year": at("year_digits", p.year_range()),
+        "iso_year": at("year_digits", p.iso_date()),
+        "numeric_day": at("day_digits", p.numeric_date()),
+        "day_after_cue": before("day_digits", p.cue_lead()),
+    })
+
+
 def _lookahead(items: Any) -> int:
     """An upper bound of how far the lookaheads of a parsed pattern read past a position."""
     sre = _SRE_CONSTANTS
@@ -1165,7 +1257,7 @@ def _geometry(name: str, pattern: str) -> tuple[str | None, int, int]:
     past its start any attempt to match may read. No anchor when the width is unbounded.
 
     >>> _geometry("date.iso", r"(?<!\w)(?P<y>[0-9]{4})-[0-9]{1,2}(?![0-9]|[.,][0-9])")
-    ('year_digits', 7, 11)
+    ('iso_year', 7, 11)
     """
     anchor = _ANCHORS.get(name)
     tree = _SRE_PARSER.parse(pattern)
@@ -1201,7 +1293,18 @@ def _anchor_spans(grammar: _Grammar, view: str) -> dict[str, list[tuple[int, int
         for name in starts[at]:
             if grammar.features[name].match(view, at):
                 spans[name].append((at, at + 1))
+    for name, context in grammar.contexts.items():
+        spans[name] = _narrowed(context, view, spans[context.base])
     return spans
+
+
+def _narrowed(context: _Context, view: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The occurrences ``spans`` of a feature where ``context`` holds."""
+    pattern = context.pattern
+    if not context.before:
+        return [span for span in spans if pattern.match(view, span[0])]
+    back = context.before
+    return [span for span in spans if pattern.search(view, max(0, span[0] - back), span[0])]
 
 
 def _matches(rule: _Rule, view: str, spans: dict[str, list[tuple[int, int]]]) -> Iterator[re.Match[str]]:
@@ -1606,6 +1709,12 @@ def _candidate(hit: _Hit, result: _Result, tense: str | None) -> Candidate:
     )
 
 
+def _ordered(hit: _Hit, order: int) -> _Hit:
+    """``hit`` with its rule's place in the grammar (a plain copy: ``dataclasses.replace``
+    costs several times more, once per hit)."""
+    return _Hit(hit.start, hit.end, hit.rule, hit.spec, hit.reason, hit.also, order)
+
+
 def find_dates(
     text: str, view: str, lang: str, reference: date | None
 ) -> tuple[list[Candidate], list[Rejected]]:
@@ -1625,7 +1734,7 @@ def find_dates(
         for m in _matches(rule, view, spans):
             hit = rule.build(scan, m)
             if hit is not None and hit.end > hit.start:
-                hits.append(replace(hit, order=order))
+                hits.append(_ordered(hit, order))
     chosen = _join(grammar, view, _select(hits))
     anchor = _anchor(reference, [h for h in chosen if _dateline_place(grammar, view, h)],
                      _latest_year(chosen))
