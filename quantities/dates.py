@@ -449,8 +449,7 @@ class _Grammar:
     range_join: re.Pattern[str]
     range_open: re.Pattern[str]
     features: Mapping[str, re.Pattern[str]]  # word features of _ANCHORS, by name
-    any_feature: tuple[tuple[re.Pattern[str], bool], ...]  # first words (pattern, is prefix)
-    feature_names: Mapping[str, tuple[str, ...]]  # first word -> the features to try there
+    scanner: _Scanner  # where word features may start
     contexts: Mapping[str, _Context]  # narrower features, each after its base
 
 
@@ -1057,7 +1056,6 @@ def _grammar(lang: str) -> _Grammar:
     features = _features(lex, p)
     if set(features) != set(_feature_forms(lex)):
         raise AssertionError("dates: _features and _feature_forms name different features")
-    starts, names = _feature_words(lex)
     return _Grammar(
         lex=lex,
         rules=_rules(lex, p),
@@ -1069,8 +1067,7 @@ def _grammar(lang: str) -> _Grammar:
         range_join=re.compile(rf"{_DASH}|{_GAP}(?P<close>{p.closers}){_GAP}"),
         range_open=re.compile(rf"(?<!\w)(?P<open>{p.openers}){_GAP}\Z"),
         features=features,
-        any_feature=starts,
-        feature_names=names,
+        scanner=_scanner(lex),
         contexts=_contexts(p),
     )
 
@@ -1148,35 +1145,97 @@ def _feature_forms(lex: _Lexicon) -> dict[str, list[str]]:
 _PREFIX_FEATURES = frozenset(["season", "month_part"])
 
 
-def _feature_words(
-    lex: _Lexicon,
-) -> tuple[tuple[tuple[re.Pattern[str], bool], ...], Mapping[str, tuple[str, ...]]]:
-    """Where word features may start, and which ones may start with a given word.
+_Split = tuple[tuple[str, ...], tuple[str, ...]]  # (features sure to match, to check)
 
-    Every feature match starts with the first word of one of its forms, at a word start:
-    two patterns find those words (whole words; and the one-word forms of the features
-    that need not end at a word's end), and the map says which features to try there.
-    Each pattern starts with a letter (its lookbehind comes after it), so the regex
-    engine skips through the text at C speed instead of trying every position.
+
+def _split(candidates: set[str], sure: set[str]) -> _Split:
+    return tuple(sorted(candidates & sure)), tuple(sorted(candidates - sure))
+
+
+@dataclass(frozen=True, slots=True)
+class _Scanner:
+    r"""Finds the places where word features may start, in one pass over the text.
+
+    ``pattern`` matches a non-word character and then, at the word start after it, the
+    first word of a feature's form (group ``w``, whole) and/or a one-word form of a feature
+    that may go on inside a longer word (``p`` or ``q``, a prefix); ``at_start`` is the
+    same without the character, for the start of the text. ``whole`` and ``prefix`` map
+    what those groups matched to (the features sure to match there, the features to
+    check with their own pattern).
     """
-    whole: dict[str, set[str]] = {}
-    prefix: dict[str, set[str]] = {}
-    for name, forms in _feature_forms(lex).items():
-        for form in forms:
+
+    pattern: re.Pattern[str]
+    at_start: re.Pattern[str]
+    whole: Mapping[str, _Split]
+    prefix: Mapping[str, _Split]
+
+
+def _scanner(lex: _Lexicon) -> _Scanner:
+    """The :class:`_Scanner` of a language's word features.
+
+    Every feature match starts with the first word of one of its forms, at a word start.
+    A first word that is a form by itself ends at a word's end; one that only begins
+    longer forms ("the" of "the end of") must be followed by a gap and a second word of
+    such a form, so that common words are not tried again and again. Each match is
+    checked with the feature's own pattern unless the word is a whole form of it.
+    Starting the pattern with a non-word character lets the regex engine skip through
+    the text at C speed to the places just before a word.
+
+    >>> s = _scanner(_lexicon("en"))
+    >>> text = "in the cat, the end of may, mid-summer"
+    >>> [(m.start() + 1, m.group("w"), m.group("p") or m.group("q")) for m in s.pattern.finditer(text)]
+    [(12, 'the', None), (23, 'may', None), (28, None, 'mid'), (32, None, 'summer')]
+    >>> s.whole["the"], s.whole["may"], s.prefix["mid"]
+    (((), ('month_part', 'relative_day')), (('month',), ()), (('month_part',), ()))
+    """
+    forms = _feature_forms(lex)
+    whole: dict[str, set[str]] = {}  # first word -> features with a form starting with it
+    prefix: dict[str, set[str]] = {}  # one-word forms of prefix features -> those features
+    complete: dict[str, set[str]] = {}  # one-word form -> its features
+    seconds: dict[str, set[str]] = {}  # first word -> the second words of its forms
+    for name, feature_forms in forms.items():
+        for form in feature_forms:
             words = form.split()
             if not words:
                 continue
-            table = prefix if name in _PREFIX_FEATURES and len(words) == 1 else whole
-            table.setdefault(words[0], set()).add(name)
-    patterns: list[tuple[re.Pattern[str], bool]] = []
-    for table, tail in ((whole, r"(?!\w)"), (prefix, "")):
-        if table:
-            patterns.append((re.compile(f"(?:{alternation(table, not_after=[_WORD])}){tail}"), not tail))
+            if len(words) == 1:
+                complete.setdefault(words[0], set()).add(name)
+            if name in _PREFIX_FEATURES and len(words) == 1:
+                prefix.setdefault(words[0], set()).add(name)
+            else:
+                whole.setdefault(words[0], set()).add(name)
+                if len(words) > 1:
+                    seconds.setdefault(words[0], set()).add(words[1])
+    alone = [w for w in whole if w in complete]
+    lead = [w for w in whole if w not in complete]
+    later = {second for w in lead for second in seconds[w]}
     names: dict[str, set[str]] = {}
     for table in (whole, prefix):
         for first, found in table.items():
             names.setdefault(first, set()).update(found)
-    return tuple(patterns), MappingProxyType({k: tuple(sorted(v)) for k, v in names.items()})
+
+    # a whole word reported may hide another one matching there that it begins or ends
+    whole_map: dict[str, _Split] = {}
+    for w in whole:
+        related = [x for x in whole if x.startswith(w) or w.startswith(x)]
+        whole_map[w] = _split(set().union(*(names[x] for x in related)), complete.get(w, set()))
+    prefix_map: dict[str, _Split] = {}
+    for w in prefix:
+        shorter = [w[:k] for k in range(1, len(w) + 1)]
+        sure = {f for head in shorter for f in complete.get(head, ()) if f in _PREFIX_FEATURES}
+        prefix_map[w] = _split(set().union(*(names.get(head, set()) for head in shorter)), sure)
+    branches = [rf"(?:{alternation(alone)})(?!\w)"] if alone else []
+    if lead:
+        branches.append(rf"(?:{alternation(lead)})(?={_GAP}{_alt(later)})")
+    firsts = "|".join(branches) or "(?!)"
+    starts = f"(?:{alternation(prefix)})" if prefix else "(?!)"
+    body = rf"(?:(?=(?P<w>{firsts}))(?P<p>{starts})?|(?P<q>{starts}))"
+    return _Scanner(
+        pattern=re.compile(rf"\W{body}"),
+        at_start=re.compile(body),
+        whole=MappingProxyType(whole_map),
+        prefix=MappingProxyType(prefix_map),
+    )
 
 
 def _features(lex: _Lexicon, p: _Parts) -> Mapping[str, re.Pattern[str]]:
@@ -1276,22 +1335,25 @@ def _anchor_spans(grammar: _Grammar, view: str) -> dict[str, list[tuple[int, int
     # or two followed by "." or "/" (the day of "5/3/2021"); far fewer places to try
     spans["year_digits"] = [(a, b) for a, b in runs if b - a == 4]
     spans["day_digits"] = [(a, b) for a, b in runs if b - a <= 2 and view[b : b + 1] in _DAY_SEPARATORS]
-    # A first word is one word, so no other starts inside its match (a start is a word
-    # start): finditer sees them all. A prefix may be a shorter form too ("mid", "middle").
-    starts: dict[int, set[str]] = {}
-    names = grammar.feature_names
-    for first, prefix in grammar.any_feature:
-        for m in first.finditer(view):
-            word = m.group()
-            here = starts.setdefault(m.start(), set())
-            if not prefix:
-                here.update(names.get(word, ()))
-            else:
-                for k in range(1, len(word) + 1):
-                    here.update(names.get(word[:k], ()))
-    for at in sorted(starts):
-        for name in starts[at]:
-            if grammar.features[name].match(view, at):
+    scanner = grammar.scanner
+    features = grammar.features
+    found = scanner.at_start.match(view)
+    for at, m in ((0, found), *((m.start() + 1, m) for m in scanner.pattern.finditer(view))):
+        if m is None:
+            continue
+        w, p, q = m.group("w", "p", "q")
+        head = p or q
+        if w is not None and head is not None:  # both: rare
+            sure_w, check_w = scanner.whole[w]
+            sure_p, check_p = scanner.prefix[head]
+            sure = tuple(sorted({*sure_w, *sure_p}))
+            check = tuple(sorted({*check_w, *check_p} - set(sure)))
+        else:
+            sure, check = scanner.whole[w] if w is not None else scanner.prefix[head or ""]
+        for name in sure:
+            spans[name].append((at, at + 1))
+        for name in check:
+            if features[name].match(view, at):
                 spans[name].append((at, at + 1))
     for name, context in grammar.contexts.items():
         spans[name] = _narrowed(context, view, spans[context.base])
