@@ -1056,9 +1056,10 @@ def _grammar(lang: str) -> _Grammar:
     features = _features(lex, p)
     if set(features) != set(_feature_forms(lex)):
         raise AssertionError("dates: _features and _feature_forms name different features")
+    rules = _rules(lex, p)
     return _Grammar(
         lex=lex,
-        rules=_rules(lex, p),
+        rules=rules,
         future=re.compile(_words(lex.words["future_cues"])),
         past=re.compile(_words(lex.words["past_cues"])),
         past_endings=lex.words["past_endings"],
@@ -1068,7 +1069,7 @@ def _grammar(lang: str) -> _Grammar:
         range_open=re.compile(rf"(?<!\w)(?P<open>{p.openers}){_GAP}\Z"),
         features=features,
         scanner=_scanner(lex),
-        contexts=_contexts(p),
+        contexts=_contexts(p, rules),
     )
 
 
@@ -1254,38 +1255,55 @@ def _features(lex: _Lexicon, p: _Parts) -> Mapping[str, re.Pattern[str]]:
     })
 
 
-def _contexts(p: _Parts) -> Mapping[str, _Context]:
+def _contexts(p: _Parts, rules: tuple[_Rule, ...]) -> Mapping[str, _Context]:
     r"""The narrower features of _ANCHORS: a feature where its rule's piece stands.
 
     A month word is in some date rule's match only if a day stands before it ("5 May"),
     a day after it ("May 5"), a year after it, a cue before it...: each rule is tried only
     around the occurrences of its own context, built from the very piece of the rule
     (see :class:`_Parts`). A context holds at least where its rule's feature stands in a
-    match, so the matches found stay those of a whole scan. Each comes after its base.
+    match, so the matches found stay those of a whole scan. Each comes after its base;
+    only the contexts some of ``rules`` needs are built. A piece before the feature is
+    part of the match of every rule tried at the context (or at a narrower one), so the
+    longest such match bounds how far back it is looked for (no second regex parse).
     """
-    def before(base: str, piece: str) -> _Context:
-        pattern = rf"{piece}\Z"
-        return _Context(base, re.compile(pattern), _SRE_PARSER.parse(pattern).getwidth()[1])
-
-    def at(base: str, piece: str) -> _Context:
-        return _Context(base, re.compile(piece))
-
-    return MappingProxyType({
-        "month_after_day": before("month", p.day_lead("d")),
-        "month_after_day_range": before("month_after_day", p.day_range_lead()),
-        "month_after_nth": before("month", p.nth_lead()),
-        "month_after_cue": before("month", p.cue_lead()),
-        "month_after_modifier": before("month", p.modifier_lead()),
-        "month_before_day": at("month", p.month_day()),
-        "month_before_day_range": at("month_before_day", p.month_day_range()),
-        "month_before_month": at("month", p.month_range()),
-        "month_before_year": at("month", p.month_year()),
-        "weekday_after_modifier": before("weekday", p.modifier_lead()),
-        "year_before_year": at("year_digits", p.year_range()),
-        "iso_year": at("year_digits", p.iso_date()),
-        "numeric_day": at("day_digits", p.numeric_date()),
-        "day_after_cue": before("day_digits", p.cue_lead()),
-    })
+    before: dict[str, tuple[str, str]] = {
+        "month_after_day": ("month", p.day_lead("d")),
+        "month_after_day_range": ("month_after_day", p.day_range_lead()),
+        "month_after_nth": ("month", p.nth_lead()),
+        "month_after_cue": ("month", p.cue_lead()),
+        "month_after_modifier": ("month", p.modifier_lead()),
+        "weekday_after_modifier": ("weekday", p.modifier_lead()),
+        "day_after_cue": ("day_digits", p.cue_lead()),
+    }
+    at: dict[str, tuple[str, str]] = {
+        "month_before_day": ("month", p.month_day()),
+        "month_before_day_range": ("month_before_day", p.month_day_range()),
+        "month_before_month": ("month", p.month_range()),
+        "month_before_year": ("month", p.month_year()),
+        "year_before_year": ("year_digits", p.year_range()),
+        "iso_year": ("year_digits", p.iso_date()),
+        "numeric_day": ("day_digits", p.numeric_date()),
+    }
+    bases = {name: base for name, (base, _) in (*before.items(), *at.items())}
+    # context -> the longest match of the rules tried at it, else at a narrower one
+    reach: dict[str, int] = {}
+    for rule in rules:
+        if rule.anchor in bases:
+            reach[rule.anchor] = max(reach.get(rule.anchor, 0), rule.width)
+    for rule in rules:
+        name = bases.get(rule.anchor or "")
+        while name in bases:
+            reach.setdefault(name, rule.width)
+            name = bases[name]
+    out: dict[str, _Context] = {}
+    for name, (base, piece) in (*before.items(), *at.items()):  # bases come first
+        if name in reach:
+            if name in before:
+                out[name] = _Context(base, re.compile(rf"{piece}\Z"), reach[name])
+            else:
+                out[name] = _Context(base, re.compile(piece))
+    return MappingProxyType(out)
 
 
 def _lookahead(items: Any) -> int:
