@@ -424,6 +424,20 @@ class _Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class _Context:
+    r"""A narrower feature: the occurrences of feature ``base`` where ``pattern`` matches.
+
+    ``before`` 0: the pattern matches at the occurrence (it starts with the feature);
+    else it matches ending right at the occurrence (it ends with ``\Z``) and starts at
+    most ``before`` characters earlier.
+    """
+
+    base: str
+    pattern: re.Pattern[str]
+    before: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class _Grammar:
     lex: _Lexicon
     rules: tuple[_Rule, ...]
@@ -435,8 +449,8 @@ class _Grammar:
     range_join: re.Pattern[str]
     range_open: re.Pattern[str]
     features: Mapping[str, re.Pattern[str]]  # word features of _ANCHORS, by name
-    any_feature: tuple[tuple[re.Pattern[str], bool], ...]  # first words (pattern, is prefix)
-    feature_names: Mapping[str, tuple[str, ...]]  # first word -> the features to try there
+    scanner: _Scanner  # where word features may start
+    contexts: Mapping[str, _Context]  # narrower features, each after its base
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,6 +486,9 @@ class _Parts:
         self.closers = _words({p[1] for p in lex.range_pairs})
         self.counts = _words(lex.counts)
         self.units = _words(lex.units)
+        self.modifiers = _words(lex.modifiers)
+        self._day_words = _words(w["day_words"])
+        self._in_month = _words(w["in_month"])
 
     def month(self, g: str) -> str:
         return rf"(?<!\w)(?P<{g}>{self.months_full}(?!\w)|{self._month_abbr}(?:\.|(?!\w)))"
@@ -494,6 +511,52 @@ class _Parts:
 
     def opener(self) -> str:
         return rf"(?:(?<!\w)(?P<open>{self.openers}){_GAP})?"
+
+    # The pieces below are shared by a rule and the context of its anchor (see
+    # _contexts): what stands right before or from a month, a weekday or a number.
+
+    def day_lead(self, g: str) -> str:
+        """A day and what may stand between it and its month: "5 ", "fifth of "."""
+        return rf"{self.day(g)}{_GAP}(?:{self.day_of}{_GAP})?"
+
+    def day_range_lead(self) -> str:
+        """Two days and their link before the month: "9 to 12 ", "5-7 of "."""
+        return rf"{self.day('a')}{self.range_link()}{self.day_lead('b')}"
+
+    def month_day(self) -> str:
+        return rf"{self.month('m')}{_GAP}(?:{self.article}{_GAP})?{self.day('d')}"
+
+    def month_day_range(self) -> str:
+        return rf"{self.month('m')}{_GAP}{self.day('a')}{self.range_link()}{self.day('b')}"
+
+    def month_range(self) -> str:
+        return rf"{self.month('m')}{self.range_link()}{self.month('n')}"
+
+    def month_year(self) -> str:
+        return rf"{self.month('m')},?{_GAP}{self.year('y')}"
+
+    def nth_lead(self) -> str:
+        """What stands before the month of "the first Tuesday of October"."""
+        return (rf"(?<!\w)(?P<nth>{self.ordinals}){_GAP}(?:(?P<wd>{self.weekdays})|{self._day_words})"
+                rf"{_GAP}(?:{self._in_month}{_GAP})?")
+
+    def cue_lead(self) -> str:
+        return rf"(?<!\w)(?P<cue>{self.cues}){_GAP}"
+
+    def modifier_lead(self) -> str:
+        return rf"(?<!\w)(?P<mod>{self.modifiers}){_GAP}"
+
+    def year_range(self) -> str:
+        return rf"{_LB}(?P<a>[0-9]{{4}})(?![0-9]){self.range_link()}{self.year('b')}"
+
+    def numeric_date(self) -> str:
+        """Day, month and year in digits: "5/3/2021", "05.03.21"."""
+        return (rf"(?P<n1>[0-9]{{1,2}})(?P<sep>{_DAY_SEP})(?P<n2>[0-9]{{1,2}})(?P=sep)"
+                rf"(?P<y>[0-9]{{4}}|[0-9]{{2}})(?![0-9]|[./,-][0-9])")
+
+    def iso_date(self) -> str:
+        return (rf"{_LB}(?P<y>[0-9]{{4}})-(?P<m>[0-9]{{1,2}})-(?P<d>[0-9]{{1,2}})"
+                rf"(?![0-9]|[.,:/-][0-9])")
 
 
 # ------------------------------------------------------------------------ builders
@@ -905,40 +968,32 @@ def _rules(lex: _Lexicon, p: _Parts) -> tuple[_Rule, ...]:
     opener_or_cue = rf"(?:(?<!\w)(?P<open>{_alt(openers)}){_GAP})?"
     count = rf"(?P<n>[0-9]{{1,3}}|{p.counts})"
     specs: list[tuple[str, str, Callable[[_Scan, re.Match[str]], _Hit | None]]] = [
-        ("date.iso",
-         rf"{_LB}(?P<y>[0-9]{{4}})-(?P<m>[0-9]{{1,2}})-(?P<d>[0-9]{{1,2}})(?![0-9]|[.,:/-][0-9])",
-         _build_iso),
-        ("date.numeric",
-         rf"{_LB}{wd}(?P<n1>[0-9]{{1,2}})(?P<sep>{_DAY_SEP})(?P<n2>[0-9]{{1,2}})(?P=sep)"
-         rf"(?P<y>[0-9]{{4}}|[0-9]{{2}})(?![0-9]|[./,-][0-9])",
-         _build_numeric),
+        ("date.iso", p.iso_date(), _build_iso),
+        ("date.numeric", rf"{_LB}{wd}{p.numeric_date()}", _build_numeric),
         ("date.numeric_day_month",
-         rf"(?<!\w)(?P<cue>{p.cues}){_GAP}(?P<n1>[0-9]{{1,2}})(?P<sep>{_DAY_SEP})(?P<n2>[0-9]{{1,2}})"
+         rf"{p.cue_lead()}(?P<n1>[0-9]{{1,2}})(?P<sep>{_DAY_SEP})(?P<n2>[0-9]{{1,2}})"
          rf"(?![0-9]|[./,][0-9])",
          _build_numeric_short),
         ("date.day_range",
-         rf"{p.opener()}{_LB}{wd}{p.day('a')}{p.range_link()}{p.day('b')}{_GAP}"
-         rf"(?:{p.day_of}{_GAP})?{p.month('m')}{year_opt}",
+         rf"{p.opener()}{_LB}{wd}{p.day_range_lead()}{p.month('m')}{year_opt}",
          _build_day_range("dmy")),
         ("date.month_day_range",
-         rf"{p.opener()}{_LB}{wd}{p.month('m')}{_GAP}{p.day('a')}{p.range_link()}{p.day('b')}"
-         rf"{year_opt}",
+         rf"{p.opener()}{_LB}{wd}{p.month_day_range()}{year_opt}",
          _build_day_range("mdy")),
         ("date.month_range",
-         rf"{p.opener()}{p.month('m')}{p.range_link()}{p.month('n')}{year_opt}",
+         rf"{p.opener()}{p.month_range()}{year_opt}",
          _build_month_range),
         ("date.year_range",
-         rf"{opener_or_cue}{_LB}(?P<a>[0-9]{{4}})(?![0-9]){p.range_link()}{p.year('b')}",
+         rf"{opener_or_cue}{p.year_range()}",
          _build_year_range),
         ("date.day_month",
-         rf"{_LB}{wd}{p.day('d')}{_GAP}(?:{p.day_of}{_GAP})?{p.month('m')}{year_opt}",
+         rf"{_LB}{wd}{p.day_lead('d')}{p.month('m')}{year_opt}",
          _build_textual("date.day_month")),
         ("date.month_day",
-         rf"{_LB}{wd}{p.month('m')}{_GAP}(?:{p.article}{_GAP})?{p.day('d')}{year_opt}",
+         rf"{_LB}{wd}{p.month_day()}{year_opt}",
          _build_textual("date.month_day")),
         ("date.nth_in_month",
-         rf"(?<!\w)(?P<nth>{p.ordinals}){_GAP}(?:(?P<wd>{p.weekdays})|{_words(w['day_words'])})"
-         rf"{_GAP}(?:{_words(w['in_month'])}{_GAP})?{p.month('m')}{year_opt}",
+         rf"{p.nth_lead()}{p.month('m')}{year_opt}",
          _build_nth),
         ("date.season_year",
          rf"(?<!\w)(?P<s>{_alt(lex.seasons)})(?:{_GAP}{p.day_of})?{_GAP}{p.year('y')}",
@@ -950,11 +1005,9 @@ def _rules(lex: _Lexicon, p: _Parts) -> tuple[_Rule, ...]:
         ("date.holiday",
          rf"(?:(?<!\w)(?P<cue>{p.cues}){_GAP})?(?P<h>{_words(lex.holidays)}){year_opt}",
          _build_holiday),
-        ("date.month_year",
-         rf"{p.month('m')},?{_GAP}{p.year('y')}",
-         _build_month_year),
+        ("date.month_year", p.month_year(), _build_month_year),
         ("date.month",
-         rf"(?<!\w)(?P<cue>{p.cues}){_GAP}(?P<m>{p.months_full})(?!\w)",
+         rf"{p.cue_lead()}(?P<m>{p.months_full})(?!\w)",
          _build_month),
         ("date.year",
          rf"(?:(?<!\w)(?P<cue>{p.cues}){_GAP})?{_LB}{p.year('y')}",
@@ -964,10 +1017,10 @@ def _rules(lex: _Lexicon, p: _Parts) -> tuple[_Rule, ...]:
          rf"(?P<mod>{_words(lex.modifiers)}){_GAP}(?P<unit>{p.units})",
          _build_weekday_of_week),
         ("date.relative_weekday",
-         rf"(?<!\w)(?P<mod>{_words(lex.modifiers)}){_GAP}(?P<wd>{p.weekdays})",
+         rf"{p.modifier_lead()}(?P<wd>{p.weekdays})",
          _build_modified_weekday),
         ("date.relative_month",
-         rf"(?<!\w)(?P<mod>{_words(lex.modifiers)}){_GAP}(?P<m>{p.months_full})(?!\w)",
+         rf"{p.modifier_lead()}(?P<m>{p.months_full})(?!\w)",
          _build_relative_month),
         ("date.relative_period",
          rf"(?<!\w)(?:(?P<mod>{_words(lex.modifiers)}){_GAP}(?P<unit>{p.units})"
@@ -1003,10 +1056,10 @@ def _grammar(lang: str) -> _Grammar:
     features = _features(lex, p)
     if set(features) != set(_feature_forms(lex)):
         raise AssertionError("dates: _features and _feature_forms name different features")
-    starts, names = _feature_words(lex)
+    rules = _rules(lex, p)
     return _Grammar(
         lex=lex,
-        rules=_rules(lex, p),
+        rules=rules,
         future=re.compile(_words(lex.words["future_cues"])),
         past=re.compile(_words(lex.words["past_cues"])),
         past_endings=lex.words["past_endings"],
@@ -1015,8 +1068,8 @@ def _grammar(lang: str) -> _Grammar:
         range_join=re.compile(rf"{_DASH}|{_GAP}(?P<close>{p.closers}){_GAP}"),
         range_open=re.compile(rf"(?<!\w)(?P<open>{p.openers}){_GAP}\Z"),
         features=features,
-        any_feature=starts,
-        feature_names=names,
+        scanner=_scanner(lex),
+        contexts=_contexts(p, rules),
     )
 
 
@@ -1032,29 +1085,32 @@ def _grammar(lang: str) -> _Grammar:
 # (as the rule's pattern, built from the same _Parts, spells it). A rule that is changed
 # so that it no longer holds must be changed here too; a rule not listed is scanned whole.
 # "year_digits" is a maximal run of exactly four digits; "day_digits" a maximal run of one
-# or two digits followed by "." or "/" (tests/test_dates.py checks every rule against a
-# whole scan on the test texts of every language).
+# or two digits followed by "." or "/"; the features of :func:`_contexts` are those where
+# the rule's own piece stands ("month_after_day": a month word right after a day), which
+# leaves a few occurrences of a common feature such as "month" to try a costly rule at
+# (tests/test_date_anchors.py checks every rule against a whole scan on the test texts and
+# real news of every language).
 
 _ANCHORS: Mapping[str, str] = MappingProxyType({
-    "date.iso": "year_digits",
-    "date.numeric": "day_digits",
-    "date.numeric_day_month": "day_digits",
-    "date.day_range": "month",
-    "date.month_day_range": "month",
-    "date.month_range": "month",
-    "date.year_range": "year_digits",
-    "date.day_month": "month",
-    "date.month_day": "month",
-    "date.nth_in_month": "month",
+    "date.iso": "iso_year",
+    "date.numeric": "numeric_day",
+    "date.numeric_day_month": "day_after_cue",
+    "date.day_range": "month_after_day_range",
+    "date.month_day_range": "month_before_day_range",
+    "date.month_range": "month_before_month",
+    "date.year_range": "year_before_year",
+    "date.day_month": "month_after_day",
+    "date.month_day": "month_before_day",
+    "date.nth_in_month": "month_after_nth",
     "date.season_year": "season",
     "date.month_part": "month_part",
     "date.holiday": "holiday",
-    "date.month_year": "month",
-    "date.month": "month",
+    "date.month_year": "month_before_year",
+    "date.month": "month_after_cue",
     "date.year": "year_digits",
     "date.weekday_of_week": "weekday",
-    "date.relative_weekday": "weekday",
-    "date.relative_month": "month",
+    "date.relative_weekday": "weekday_after_modifier",
+    "date.relative_month": "month_after_modifier",
     "date.relative_period": "period",
     "date.ago": "ago",
     "date.later": "later",
@@ -1090,35 +1146,97 @@ def _feature_forms(lex: _Lexicon) -> dict[str, list[str]]:
 _PREFIX_FEATURES = frozenset(["season", "month_part"])
 
 
-def _feature_words(
-    lex: _Lexicon,
-) -> tuple[tuple[tuple[re.Pattern[str], bool], ...], Mapping[str, tuple[str, ...]]]:
-    """Where word features may start, and which ones may start with a given word.
+_Split = tuple[tuple[str, ...], tuple[str, ...]]  # (features sure to match, to check)
 
-    Every feature match starts with the first word of one of its forms, at a word start:
-    two patterns find those words (whole words; and the one-word forms of the features
-    that need not end at a word's end), and the map says which features to try there.
-    Each pattern starts with a letter (its lookbehind comes after it), so the regex
-    engine skips through the text at C speed instead of trying every position.
+
+def _split(candidates: set[str], sure: set[str]) -> _Split:
+    return tuple(sorted(candidates & sure)), tuple(sorted(candidates - sure))
+
+
+@dataclass(frozen=True, slots=True)
+class _Scanner:
+    r"""Finds the places where word features may start, in one pass over the text.
+
+    ``pattern`` matches a non-word character and then, at the word start after it, the
+    first word of a feature's form (group ``w``, whole) and/or a one-word form of a feature
+    that may go on inside a longer word (``p`` or ``q``, a prefix); ``at_start`` is the
+    same without the character, for the start of the text. ``whole`` and ``prefix`` map
+    what those groups matched to (the features sure to match there, the features to
+    check with their own pattern).
     """
-    whole: dict[str, set[str]] = {}
-    prefix: dict[str, set[str]] = {}
-    for name, forms in _feature_forms(lex).items():
-        for form in forms:
+
+    pattern: re.Pattern[str]
+    at_start: re.Pattern[str]
+    whole: Mapping[str, _Split]
+    prefix: Mapping[str, _Split]
+
+
+def _scanner(lex: _Lexicon) -> _Scanner:
+    """The :class:`_Scanner` of a language's word features.
+
+    Every feature match starts with the first word of one of its forms, at a word start.
+    A first word that is a form by itself ends at a word's end; one that only begins
+    longer forms ("the" of "the end of") must be followed by a gap and a second word of
+    such a form, so that common words are not tried again and again. Each match is
+    checked with the feature's own pattern unless the word is a whole form of it.
+    Starting the pattern with a non-word character lets the regex engine skip through
+    the text at C speed to the places just before a word.
+
+    >>> s = _scanner(_lexicon("en"))
+    >>> text = "in the cat, the end of may, mid-summer"
+    >>> [(m.start() + 1, m.group("w"), m.group("p") or m.group("q")) for m in s.pattern.finditer(text)]
+    [(12, 'the', None), (23, 'may', None), (28, None, 'mid'), (32, None, 'summer')]
+    >>> s.whole["the"], s.whole["may"], s.prefix["mid"]
+    (((), ('month_part', 'relative_day')), (('month',), ()), (('month_part',), ()))
+    """
+    forms = _feature_forms(lex)
+    whole: dict[str, set[str]] = {}  # first word -> features with a form starting with it
+    prefix: dict[str, set[str]] = {}  # one-word forms of prefix features -> those features
+    complete: dict[str, set[str]] = {}  # one-word form -> its features
+    seconds: dict[str, set[str]] = {}  # first word -> the second words of its forms
+    for name, feature_forms in forms.items():
+        for form in feature_forms:
             words = form.split()
             if not words:
                 continue
-            table = prefix if name in _PREFIX_FEATURES and len(words) == 1 else whole
-            table.setdefault(words[0], set()).add(name)
-    patterns: list[tuple[re.Pattern[str], bool]] = []
-    for table, tail in ((whole, r"(?!\w)"), (prefix, "")):
-        if table:
-            patterns.append((re.compile(f"(?:{alternation(table, not_after=[_WORD])}){tail}"), not tail))
+            if len(words) == 1:
+                complete.setdefault(words[0], set()).add(name)
+            if name in _PREFIX_FEATURES and len(words) == 1:
+                prefix.setdefault(words[0], set()).add(name)
+            else:
+                whole.setdefault(words[0], set()).add(name)
+                if len(words) > 1:
+                    seconds.setdefault(words[0], set()).add(words[1])
+    alone = [w for w in whole if w in complete]
+    lead = [w for w in whole if w not in complete]
+    later = {second for w in lead for second in seconds[w]}
     names: dict[str, set[str]] = {}
     for table in (whole, prefix):
         for first, found in table.items():
             names.setdefault(first, set()).update(found)
-    return tuple(patterns), MappingProxyType({k: tuple(sorted(v)) for k, v in names.items()})
+
+    # a whole word reported may hide another one matching there that it begins or ends
+    whole_map: dict[str, _Split] = {}
+    for w in whole:
+        related = [x for x in whole if x.startswith(w) or w.startswith(x)]
+        whole_map[w] = _split(set().union(*(names[x] for x in related)), complete.get(w, set()))
+    prefix_map: dict[str, _Split] = {}
+    for w in prefix:
+        shorter = [w[:k] for k in range(1, len(w) + 1)]
+        sure = {f for head in shorter for f in complete.get(head, ()) if f in _PREFIX_FEATURES}
+        prefix_map[w] = _split(set().union(*(names.get(head, set()) for head in shorter)), sure)
+    branches = [rf"(?:{alternation(alone)})(?!\w)"] if alone else []
+    if lead:
+        branches.append(rf"(?:{alternation(lead)})(?={_GAP}{_alt(later)})")
+    firsts = "|".join(branches) or "(?!)"
+    starts = f"(?:{alternation(prefix)})" if prefix else "(?!)"
+    body = rf"(?:(?=(?P<w>{firsts}))(?P<p>{starts})?|(?P<q>{starts}))"
+    return _Scanner(
+        pattern=re.compile(rf"\W{body}"),
+        at_start=re.compile(body),
+        whole=MappingProxyType(whole_map),
+        prefix=MappingProxyType(prefix_map),
+    )
 
 
 def _features(lex: _Lexicon, p: _Parts) -> Mapping[str, re.Pattern[str]]:
@@ -1135,6 +1253,57 @@ def _features(lex: _Lexicon, p: _Parts) -> Mapping[str, re.Pattern[str]]:
         "later": re.compile(_words(w["later"])),
         "relative_day": re.compile(_words(lex.relative_days)),
     })
+
+
+def _contexts(p: _Parts, rules: tuple[_Rule, ...]) -> Mapping[str, _Context]:
+    r"""The narrower features of _ANCHORS: a feature where its rule's piece stands.
+
+    A month word is in some date rule's match only if a day stands before it ("5 May"),
+    a day after it ("May 5"), a year after it, a cue before it...: each rule is tried only
+    around the occurrences of its own context, built from the very piece of the rule
+    (see :class:`_Parts`). A context holds at least where its rule's feature stands in a
+    match, so the matches found stay those of a whole scan. Each comes after its base;
+    only the contexts some of ``rules`` needs are built. A piece before the feature is
+    part of the match of every rule tried at the context (or at a narrower one), so the
+    longest such match bounds how far back it is looked for (no second regex parse).
+    """
+    before: dict[str, tuple[str, str]] = {
+        "month_after_day": ("month", p.day_lead("d")),
+        "month_after_day_range": ("month_after_day", p.day_range_lead()),
+        "month_after_nth": ("month", p.nth_lead()),
+        "month_after_cue": ("month", p.cue_lead()),
+        "month_after_modifier": ("month", p.modifier_lead()),
+        "weekday_after_modifier": ("weekday", p.modifier_lead()),
+        "day_after_cue": ("day_digits", p.cue_lead()),
+    }
+    at: dict[str, tuple[str, str]] = {
+        "month_before_day": ("month", p.month_day()),
+        "month_before_day_range": ("month_before_day", p.month_day_range()),
+        "month_before_month": ("month", p.month_range()),
+        "month_before_year": ("month", p.month_year()),
+        "year_before_year": ("year_digits", p.year_range()),
+        "iso_year": ("year_digits", p.iso_date()),
+        "numeric_day": ("day_digits", p.numeric_date()),
+    }
+    bases = {name: base for name, (base, _) in (*before.items(), *at.items())}
+    # context -> the longest match of the rules tried at it, else at a narrower one
+    reach: dict[str, int] = {}
+    for rule in rules:
+        if rule.anchor in bases:
+            reach[rule.anchor] = max(reach.get(rule.anchor, 0), rule.width)
+    for rule in rules:
+        name = bases.get(rule.anchor or "")
+        while name in bases:
+            reach.setdefault(name, rule.width)
+            name = bases[name]
+    out: dict[str, _Context] = {}
+    for name, (base, piece) in (*before.items(), *at.items()):  # bases come first
+        if name in reach:
+            if name in before:
+                out[name] = _Context(base, re.compile(rf"{piece}\Z"), reach[name])
+            else:
+                out[name] = _Context(base, re.compile(piece))
+    return MappingProxyType(out)
 
 
 def _lookahead(items: Any) -> int:
@@ -1165,7 +1334,7 @@ def _geometry(name: str, pattern: str) -> tuple[str | None, int, int]:
     past its start any attempt to match may read. No anchor when the width is unbounded.
 
     >>> _geometry("date.iso", r"(?<!\w)(?P<y>[0-9]{4})-[0-9]{1,2}(?![0-9]|[.,][0-9])")
-    ('year_digits', 7, 11)
+    ('iso_year', 7, 11)
     """
     anchor = _ANCHORS.get(name)
     tree = _SRE_PARSER.parse(pattern)
@@ -1184,24 +1353,38 @@ def _anchor_spans(grammar: _Grammar, view: str) -> dict[str, list[tuple[int, int
     # or two followed by "." or "/" (the day of "5/3/2021"); far fewer places to try
     spans["year_digits"] = [(a, b) for a, b in runs if b - a == 4]
     spans["day_digits"] = [(a, b) for a, b in runs if b - a <= 2 and view[b : b + 1] in _DAY_SEPARATORS]
-    # A first word is one word, so no other starts inside its match (a start is a word
-    # start): finditer sees them all. A prefix may be a shorter form too ("mid", "middle").
-    starts: dict[int, set[str]] = {}
-    names = grammar.feature_names
-    for first, prefix in grammar.any_feature:
-        for m in first.finditer(view):
-            word = m.group()
-            here = starts.setdefault(m.start(), set())
-            if not prefix:
-                here.update(names.get(word, ()))
-            else:
-                for k in range(1, len(word) + 1):
-                    here.update(names.get(word[:k], ()))
-    for at in sorted(starts):
-        for name in starts[at]:
-            if grammar.features[name].match(view, at):
+    scanner = grammar.scanner
+    features = grammar.features
+    found = scanner.at_start.match(view)
+    for at, m in ((0, found), *((m.start() + 1, m) for m in scanner.pattern.finditer(view))):
+        if m is None:
+            continue
+        w, p, q = m.group("w", "p", "q")
+        head = p or q
+        if w is not None and head is not None:  # both: rare
+            sure_w, check_w = scanner.whole[w]
+            sure_p, check_p = scanner.prefix[head]
+            sure = tuple(sorted({*sure_w, *sure_p}))
+            check = tuple(sorted({*check_w, *check_p} - set(sure)))
+        else:
+            sure, check = scanner.whole[w] if w is not None else scanner.prefix[head or ""]
+        for name in sure:
+            spans[name].append((at, at + 1))
+        for name in check:
+            if features[name].match(view, at):
                 spans[name].append((at, at + 1))
+    for name, context in grammar.contexts.items():
+        spans[name] = _narrowed(context, view, spans[context.base])
     return spans
+
+
+def _narrowed(context: _Context, view: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The occurrences ``spans`` of a feature where ``context`` holds."""
+    pattern = context.pattern
+    if not context.before:
+        return [span for span in spans if pattern.match(view, span[0])]
+    back = context.before
+    return [span for span in spans if pattern.search(view, max(0, span[0] - back), span[0])]
 
 
 def _matches(rule: _Rule, view: str, spans: dict[str, list[tuple[int, int]]]) -> Iterator[re.Match[str]]:
@@ -1606,6 +1789,12 @@ def _candidate(hit: _Hit, result: _Result, tense: str | None) -> Candidate:
     )
 
 
+def _ordered(hit: _Hit, order: int) -> _Hit:
+    """``hit`` with its rule's place in the grammar (a plain copy: ``dataclasses.replace``
+    costs several times more, once per hit)."""
+    return _Hit(hit.start, hit.end, hit.rule, hit.spec, hit.reason, hit.also, order)
+
+
 def find_dates(
     text: str, view: str, lang: str, reference: date | None
 ) -> tuple[list[Candidate], list[Rejected]]:
@@ -1625,7 +1814,7 @@ def find_dates(
         for m in _matches(rule, view, spans):
             hit = rule.build(scan, m)
             if hit is not None and hit.end > hit.start:
-                hits.append(replace(hit, order=order))
+                hits.append(_ordered(hit, order))
     chosen = _join(grammar, view, _select(hits))
     anchor = _anchor(reference, [h for h in chosen if _dateline_place(grammar, view, h)],
                      _latest_year(chosen))
