@@ -51,7 +51,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, cached_property
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -90,6 +90,7 @@ _PARTS = ("early", "mid", "late")
 
 # Gaps between words: one to three spaces, or one line break; never a blank line.
 _GAP = r"(?:[ ]{1,3}|[ ]?\r?\n[ ]?)"
+_GAP_WIDTH = 4  # the longest gap
 _WORD = r"\w"
 _DASH = r"[ ]{0,2}-[ ]{0,2}"
 # The left edge of a number: not inside a word or a number like 1.5, 3/4, 18:00.
@@ -413,42 +414,112 @@ def _words(forms: Iterable[str]) -> str:
     return rf"(?<!\w){_alt(forms)}(?!\w)"
 
 
-@dataclass(frozen=True, slots=True)
+def _stand_in(forms: Iterable[str]) -> str:
+    """A pattern as narrow and as wide as ``_alt(forms)``, with no lookaround: ``.{lo,hi}``.
+
+    A pattern built with stand-ins for its word lists (``_Parts(lex, _stand_in)``) has the
+    width and the lookaheads of the real one, and is parsed in a fraction of the time.
+
+    >>> _stand_in(["may", "june", "next week"]), _stand_in([])
+    ('.{3,12}', '(?!)')
+    """
+    sizes = [(len(form), len(form) + (_GAP_WIDTH - 1) * form.count(" ")) for form in set(forms)]
+    if not sizes:
+        return "(?!)"
+    return f".{{{min(lo for lo, _ in sizes)},{max(hi for _, hi in sizes)}}}"
+
+
+@dataclass(frozen=True)
+class _Regex:
+    """A pattern compiled when it is first used.
+
+    Compiling costs most of a grammar's first build (the product's cold start is one short
+    text), and a text needs only the patterns of the features it has.
+    """
+
+    source: str
+
+    @cached_property
+    def compiled(self) -> re.Pattern[str]:
+        return re.compile(self.source)
+
+
+@dataclass(frozen=True)
 class _Rule:
+    """A named pattern and its builder; compiled and measured when first used.
+
+    ``measure`` is the pattern built with stand-ins for its word lists (:func:`_stand_in`).
+    """
+
     name: str
-    pattern: re.Pattern[str]
+    regex: _Regex
     build: Callable[[_Scan, re.Match[str]], _Hit | None]
-    anchor: str | None = None  # a feature of _ANCHORS every match contains (None: scan all)
-    width: int = 0  # the longest match
-    reach: int = 0  # how far past its start a match attempt may read (lookaheads included)
+    measure: str
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return self.regex.compiled
+
+    @property
+    def feature(self) -> str | None:
+        """The feature of _ANCHORS every match contains, if any."""
+        return _ANCHORS.get(self.name)
+
+    @cached_property
+    def geometry(self) -> tuple[str | None, int, int]:
+        """(anchor, width, reach): see :func:`_geometry`."""
+        return _geometry(self.name, self.measure)
+
+    @property
+    def anchor(self) -> str | None:
+        """The feature the rule is tried around (None: the whole text is scanned)."""
+        return self.geometry[0]
+
+    @property
+    def width(self) -> int:
+        """The longest match."""
+        return self.geometry[1]
+
+    @property
+    def reach(self) -> int:
+        """How far past its start a match attempt may read (lookaheads included)."""
+        return self.geometry[2]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Context:
     r"""A narrower feature: the occurrences of feature ``base`` where ``pattern`` matches.
 
-    ``before`` 0: the pattern matches at the occurrence (it starts with the feature);
+    No ``measure``: the pattern matches at the occurrence (it starts with the feature);
     else it matches ending right at the occurrence (it ends with ``\Z``) and starts at
-    most ``before`` characters earlier.
+    most ``before`` characters earlier (the width of ``measure``, taken when first needed).
     """
 
     base: str
-    pattern: re.Pattern[str]
-    before: int = 0
+    regex: _Regex
+    measure: str | None = None  # a piece before the feature, built with stand-ins
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return self.regex.compiled
+
+    @cached_property
+    def before(self) -> int:
+        return 0 if self.measure is None else _SRE_PARSER.parse(self.measure).getwidth()[1]
 
 
 @dataclass(frozen=True, slots=True)
 class _Grammar:
     lex: _Lexicon
     rules: tuple[_Rule, ...]
-    future: re.Pattern[str]
-    past: re.Pattern[str]
+    future: _Regex
+    past: _Regex
     past_endings: tuple[str, ...]
-    not_dateline: re.Pattern[str]  # words before a date that make it no dateline
-    not_dateline_after: re.Pattern[str]  # words just after it that do ("... родился")
-    range_join: re.Pattern[str]
-    range_open: re.Pattern[str]
-    features: Mapping[str, re.Pattern[str]]  # word features of _ANCHORS, by name
+    not_dateline: _Regex  # words before a date that make it no dateline
+    not_dateline_after: _Regex  # words just after it that do ("... родился")
+    range_join: _Regex
+    range_open: _Regex
+    features: Mapping[str, _Regex]  # word features of _ANCHORS, by name
     scanner: _Scanner  # where word features may start
     contexts: Mapping[str, _Context]  # narrower features, each after its base
 
@@ -463,32 +534,41 @@ class _Scan:
 
 
 class _Parts:
-    """Sub-patterns of one language; group names get a prefix so they can repeat."""
+    """Sub-patterns of one language; group names get a prefix so they can repeat.
 
-    def __init__(self, lex: _Lexicon) -> None:
+    Every word list goes through ``alt`` (and :meth:`words`): with :func:`_stand_in`, the
+    same patterns with each list replaced by a stand-in as wide, cheap to parse.
+    """
+
+    def __init__(self, lex: _Lexicon, alt: Callable[[Iterable[str]], str] = _alt) -> None:
+        self.alt = alt  # _alt; or _stand_in, to measure the patterns (see _geometry)
         w = lex.words
-        self.cues = _words(w["cues"])
-        self.months_full = _alt(lex.months)
-        self._month_abbr = _alt(lex.month_abbreviations)
+        self.cues = self.words(w["cues"])
+        self.months_full = self.alt(lex.months)
+        self._month_abbr = self.alt(lex.month_abbreviations)
         positive = [f for f, n in lex.ordinals.items() if n > 0]
-        self._ord_pos = _words(positive)
-        self.ordinals = _words(lex.ordinals)
-        self._tens = _words(lex.ordinal_tens)
-        self._day_suffix = _alt(w["day_suffixes"])
-        self._year_suffix = _alt(w["year_suffixes"])
-        self._year_words = rf"{_alt(w['year_words'])}(?!\w)"  # may be glued to the year
-        self.weekdays = _words(lex.weekdays)
-        self._weekdays_any = _words([*lex.weekdays, *lex.weekday_abbreviations])
-        self.article = _words(w["article"])
-        self.day_of = _words(w["day_of"])
+        self._ord_pos = self.words(positive)
+        self.ordinals = self.words(lex.ordinals)
+        self._tens = self.words(lex.ordinal_tens)
+        self._day_suffix = self.alt(w["day_suffixes"])
+        self._year_suffix = self.alt(w["year_suffixes"])
+        self._year_words = rf"{self.alt(w['year_words'])}(?!\w)"  # may be glued to the year
+        self.weekdays = self.words(lex.weekdays)
+        self._weekdays_any = self.words([*lex.weekdays, *lex.weekday_abbreviations])
+        self.article = self.words(w["article"])
+        self.day_of = self.words(w["day_of"])
         opener_words = {p[0] for p in lex.range_pairs if p[0]}
-        self.openers = _words(opener_words)
-        self.closers = _words({p[1] for p in lex.range_pairs})
-        self.counts = _words(lex.counts)
-        self.units = _words(lex.units)
-        self.modifiers = _words(lex.modifiers)
-        self._day_words = _words(w["day_words"])
-        self._in_month = _words(w["in_month"])
+        self.openers = self.words(opener_words)
+        self.closers = self.words({p[1] for p in lex.range_pairs})
+        self.counts = self.words(lex.counts)
+        self.units = self.words(lex.units)
+        self.modifiers = self.words(lex.modifiers)
+        self._day_words = self.words(w["day_words"])
+        self._in_month = self.words(w["in_month"])
+
+    def words(self, forms: Iterable[str]) -> str:
+        """Whole words, as :func:`_words`."""
+        return rf"(?<!\w){self.alt(forms)}(?!\w)"
 
     def month(self, g: str) -> str:
         return rf"(?<!\w)(?P<{g}>{self.months_full}(?!\w)|{self._month_abbr}(?:\.|(?!\w)))"
@@ -960,14 +1040,18 @@ def _build_nth(scan: _Scan, m: re.Match[str]) -> _Hit | None:
     return _Hit(m.start(), m.end(), "date.nth_in_month", spec=spec)
 
 
-def _rules(lex: _Lexicon, p: _Parts) -> tuple[_Rule, ...]:
+_RuleSpec = tuple[str, str, Callable[[_Scan, re.Match[str]], _Hit | None]]
+
+
+def _specs(lex: _Lexicon, p: _Parts) -> list[_RuleSpec]:
+    """(name, pattern, builder) of each rule the language uses, in grammar order."""
     w = lex.words
     wd = p.weekday_prefix()
     year_opt = rf"(?:,?{_GAP}{p.year('y')})?"
     openers = [*(pair[0] for pair in lex.range_pairs if pair[0]), *w["cues"]]
-    opener_or_cue = rf"(?:(?<!\w)(?P<open>{_alt(openers)}){_GAP})?"
+    opener_or_cue = rf"(?:(?<!\w)(?P<open>{p.alt(openers)}){_GAP})?"
     count = rf"(?P<n>[0-9]{{1,3}}|{p.counts})"
-    specs: list[tuple[str, str, Callable[[_Scan, re.Match[str]], _Hit | None]]] = [
+    specs: list[_RuleSpec] = [
         ("date.iso", p.iso_date(), _build_iso),
         ("date.numeric", rf"{_LB}{wd}{p.numeric_date()}", _build_numeric),
         ("date.numeric_day_month",
@@ -996,14 +1080,14 @@ def _rules(lex: _Lexicon, p: _Parts) -> tuple[_Rule, ...]:
          rf"{p.nth_lead()}{p.month('m')}{year_opt}",
          _build_nth),
         ("date.season_year",
-         rf"(?<!\w)(?P<s>{_alt(lex.seasons)})(?:{_GAP}{p.day_of})?{_GAP}{p.year('y')}",
+         rf"(?<!\w)(?P<s>{p.alt(lex.seasons)})(?:{_GAP}{p.day_of})?{_GAP}{p.year('y')}",
          _build_season),
         ("date.month_part",
-         rf"(?<!\w)(?P<part>{_alt(lex.month_parts)})(?:-|{_GAP})"
+         rf"(?<!\w)(?P<part>{p.alt(lex.month_parts)})(?:-|{_GAP})"
          rf"(?:(?P<m>{p.months_full})(?!\w){year_opt}|{p.year('y2')})",
          _build_month_part),
         ("date.holiday",
-         rf"(?:(?<!\w)(?P<cue>{p.cues}){_GAP})?(?P<h>{_words(lex.holidays)}){year_opt}",
+         rf"(?:(?<!\w)(?P<cue>{p.cues}){_GAP})?(?P<h>{p.words(lex.holidays)}){year_opt}",
          _build_holiday),
         ("date.month_year", p.month_year(), _build_month_year),
         ("date.month",
@@ -1013,8 +1097,8 @@ def _rules(lex: _Lexicon, p: _Parts) -> tuple[_Rule, ...]:
          rf"(?:(?<!\w)(?P<cue>{p.cues}){_GAP})?{_LB}{p.year('y')}",
          _build_year),
         ("date.weekday_of_week",
-         rf"(?<!\w)(?P<wd>{p.weekdays}){_GAP}(?:{_words(w['week_of'])}{_GAP})?"
-         rf"(?P<mod>{_words(lex.modifiers)}){_GAP}(?P<unit>{p.units})",
+         rf"(?<!\w)(?P<wd>{p.weekdays}){_GAP}(?:{p.words(w['week_of'])}{_GAP})?"
+         rf"(?P<mod>{p.words(lex.modifiers)}){_GAP}(?P<unit>{p.units})",
          _build_weekday_of_week),
         ("date.relative_weekday",
          rf"{p.modifier_lead()}(?P<wd>{p.weekdays})",
@@ -1023,18 +1107,18 @@ def _rules(lex: _Lexicon, p: _Parts) -> tuple[_Rule, ...]:
          rf"{p.modifier_lead()}(?P<m>{p.months_full})(?!\w)",
          _build_relative_month),
         ("date.relative_period",
-         rf"(?<!\w)(?:(?P<mod>{_words(lex.modifiers)}){_GAP}(?P<unit>{p.units})"
-         rf"|(?P<pw>{_words(lex.period_words)}))",
+         rf"(?<!\w)(?:(?P<mod>{p.words(lex.modifiers)}){_GAP}(?P<unit>{p.units})"
+         rf"|(?P<pw>{p.words(lex.period_words)}))",
          _build_relative_period),
         ("date.ago",
-         rf"(?<!\w)(?:{count}{_GAP})?(?P<unit>{p.units}){_GAP}{_words(w['ago'])}",
+         rf"(?<!\w)(?:{count}{_GAP})?(?P<unit>{p.units}){_GAP}{p.words(w['ago'])}",
          _build_shift(-1, "date.ago")),
         ("date.later",
-         rf"(?<!\w){_words(w['later'])}{_GAP}(?:{count}{_GAP})?(?P<unit>{p.units})"
-         rf"(?!{_GAP}{_words(w['later_blockers'])})",
+         rf"(?<!\w){p.words(w['later'])}{_GAP}(?:{count}{_GAP})?(?P<unit>{p.units})"
+         rf"(?!{_GAP}{p.words(w['later_blockers'])})",
          _build_shift(1, "date.later")),
         ("date.relative_day",
-         rf"(?<!\w)(?P<rd>{_words(lex.relative_days)})",
+         rf"(?<!\w)(?P<rd>{p.words(lex.relative_days)})",
          _build_relative_day),
         ("date.weekday",
          rf"(?:(?<!\w)(?P<cue>{p.cues}){_GAP})?(?P<wd>{p.weekdays})",
@@ -1045,31 +1129,40 @@ def _rules(lex: _Lexicon, p: _Parts) -> tuple[_Rule, ...]:
               "mdy": {"date.month_day", "date.month_day_range"}}
     skip = {name for order, names in unused.items() if order not in lex.textual_orders
             for name in names}
-    return tuple(_Rule(name, re.compile(pattern), build, *_geometry(name, pattern))
-                 for name, pattern, build in specs if name not in skip)
+    return [spec for spec in specs if spec[0] not in skip]
+
+
+def _rules(lex: _Lexicon, p: _Parts, measure: _Parts) -> tuple[_Rule, ...]:
+    """The rules of a language; each one is measured on its pattern built with ``measure``
+    (stand-ins for the word lists)."""
+    return tuple(
+        _Rule(name, _Regex(pattern), build, stand_in)
+        for (name, pattern, build), (_, stand_in, _) in zip(_specs(lex, p), _specs(lex, measure), strict=True)
+    )
 
 
 @cache
 def _grammar(lang: str) -> _Grammar:
     lex = _lexicon(lang)
     p = _Parts(lex)
+    measure = _Parts(lex, _stand_in)
     features = _features(lex, p)
     if set(features) != set(_feature_forms(lex)):
         raise AssertionError("dates: _features and _feature_forms name different features")
-    rules = _rules(lex, p)
+    rules = _rules(lex, p, measure)
     return _Grammar(
         lex=lex,
         rules=rules,
-        future=re.compile(_words(lex.words["future_cues"])),
-        past=re.compile(_words(lex.words["past_cues"])),
+        future=_Regex(_words(lex.words["future_cues"])),
+        past=_Regex(_words(lex.words["past_cues"])),
         past_endings=lex.words["past_endings"],
-        not_dateline=re.compile(_words(lex.words["not_dateline"])),
-        not_dateline_after=re.compile(_words(lex.words["not_dateline_after"])),
-        range_join=re.compile(rf"{_DASH}|{_GAP}(?P<close>{p.closers}){_GAP}"),
-        range_open=re.compile(rf"(?<!\w)(?P<open>{p.openers}){_GAP}\Z"),
+        not_dateline=_Regex(_words(lex.words["not_dateline"])),
+        not_dateline_after=_Regex(_words(lex.words["not_dateline_after"])),
+        range_join=_Regex(rf"{_DASH}|{_GAP}(?P<close>{p.closers}){_GAP}"),
+        range_open=_Regex(rf"(?<!\w)(?P<open>{p.openers}){_GAP}\Z"),
         features=features,
         scanner=_scanner(lex),
-        contexts=_contexts(p, rules),
+        contexts=_contexts(p, measure, rules),
     )
 
 
@@ -1117,7 +1210,9 @@ _ANCHORS: Mapping[str, str] = MappingProxyType({
     "date.relative_day": "relative_day",
     "date.weekday": "weekday",
 })
-_DIGIT_RUNS = re.compile(r"[0-9]+")
+# digit runs: "[0-9][0-9]*+" starts with a class, so the engine skips ahead to a digit at C
+# speed ("[0-9]+" is tried at every position)
+_DIGIT_RUNS = re.compile(r"[0-9][0-9]*+")
 _DAY_SEPARATORS = frozenset("./")  # every separator a numeric date may use (dates.toml picks)
 _DAY_SEP = "[" + "".join(sorted(_DAY_SEPARATORS)) + "]"
 # The standard library's own regex parser, for the widths of the rules' patterns.
@@ -1159,14 +1254,13 @@ class _Scanner:
 
     ``pattern`` matches a non-word character and then, at the word start after it, the
     first word of a feature's form (group ``w``, whole) and/or a one-word form of a feature
-    that may go on inside a longer word (``p`` or ``q``, a prefix); ``at_start`` is the
-    same without the character, for the start of the text. ``whole`` and ``prefix`` map
+    that may go on inside a longer word (``p`` or ``q``, a prefix); it is run over the text
+    after a space, so that a first word at the start is found too. ``whole`` and ``prefix`` map
     what those groups matched to (the features sure to match there, the features to
     check with their own pattern).
     """
 
     pattern: re.Pattern[str]
-    at_start: re.Pattern[str]
     whole: Mapping[str, _Split]
     prefix: Mapping[str, _Split]
 
@@ -1233,29 +1327,28 @@ def _scanner(lex: _Lexicon) -> _Scanner:
     body = rf"(?:(?=(?P<w>{firsts}))(?P<p>{starts})?|(?P<q>{starts}))"
     return _Scanner(
         pattern=re.compile(rf"\W{body}"),
-        at_start=re.compile(body),
         whole=MappingProxyType(whole_map),
         prefix=MappingProxyType(prefix_map),
     )
 
 
-def _features(lex: _Lexicon, p: _Parts) -> Mapping[str, re.Pattern[str]]:
+def _features(lex: _Lexicon, p: _Parts) -> Mapping[str, _Regex]:
     r"""The word features of _ANCHORS, each starting with ``(?<!\w)`` as in the rules."""
     w = lex.words
-    return MappingProxyType({
-        "month": re.compile(rf"(?<!\w)(?:{p.months_full}(?!\w)|{p._month_abbr}(?:\.|(?!\w)))"),
-        "weekday": re.compile(p.weekdays),
-        "holiday": re.compile(_words(lex.holidays)),
-        "season": re.compile(rf"(?<!\w){_alt(lex.seasons)}"),
-        "month_part": re.compile(rf"(?<!\w){_alt(lex.month_parts)}"),
-        "period": re.compile(rf"{p.units}|{_words(lex.period_words)}"),
-        "ago": re.compile(_words(w["ago"])),
-        "later": re.compile(_words(w["later"])),
-        "relative_day": re.compile(_words(lex.relative_days)),
-    })
+    return MappingProxyType({name: _Regex(pattern) for name, pattern in {
+        "month": rf"(?<!\w)(?:{p.months_full}(?!\w)|{p._month_abbr}(?:\.|(?!\w)))",
+        "weekday": p.weekdays,
+        "holiday": _words(lex.holidays),
+        "season": rf"(?<!\w){_alt(lex.seasons)}",
+        "month_part": rf"(?<!\w){_alt(lex.month_parts)}",
+        "period": rf"{p.units}|{_words(lex.period_words)}",
+        "ago": _words(w["ago"]),
+        "later": _words(w["later"]),
+        "relative_day": _words(lex.relative_days),
+    }.items()})
 
 
-def _contexts(p: _Parts, rules: tuple[_Rule, ...]) -> Mapping[str, _Context]:
+def _contexts(p: _Parts, measure: _Parts, rules: tuple[_Rule, ...]) -> Mapping[str, _Context]:
     r"""The narrower features of _ANCHORS: a feature where its rule's piece stands.
 
     A month word is in some date rule's match only if a day stands before it ("5 May"),
@@ -1263,19 +1356,21 @@ def _contexts(p: _Parts, rules: tuple[_Rule, ...]) -> Mapping[str, _Context]:
     around the occurrences of its own context, built from the very piece of the rule
     (see :class:`_Parts`). A context holds at least where its rule's feature stands in a
     match, so the matches found stay those of a whole scan. Each comes after its base;
-    only the contexts some of ``rules`` needs are built. A piece before the feature is
-    part of the match of every rule tried at the context (or at a narrower one), so the
-    longest such match bounds how far back it is looked for (no second regex parse).
+    only the contexts some of ``rules`` is anchored at (or at a narrower one) are kept.
+    A piece before the feature is looked for at most as far back as it is wide (measured
+    on its stand-in, built by ``measure``).
     """
-    before: dict[str, tuple[str, str]] = {
-        "month_after_day": ("month", p.day_lead("d")),
-        "month_after_day_range": ("month_after_day", p.day_range_lead()),
-        "month_after_nth": ("month", p.nth_lead()),
-        "month_after_cue": ("month", p.cue_lead()),
-        "month_after_modifier": ("month", p.modifier_lead()),
-        "weekday_after_modifier": ("weekday", p.modifier_lead()),
-        "day_after_cue": ("day_digits", p.cue_lead()),
-    }
+    def before(parts: _Parts) -> dict[str, tuple[str, str]]:
+        return {
+            "month_after_day": ("month", parts.day_lead("d")),
+            "month_after_day_range": ("month_after_day", parts.day_range_lead()),
+            "month_after_nth": ("month", parts.nth_lead()),
+            "month_after_cue": ("month", parts.cue_lead()),
+            "month_after_modifier": ("month", parts.modifier_lead()),
+            "weekday_after_modifier": ("weekday", parts.modifier_lead()),
+            "day_after_cue": ("day_digits", parts.cue_lead()),
+        }
+
     at: dict[str, tuple[str, str]] = {
         "month_before_day": ("month", p.month_day()),
         "month_before_day_range": ("month_before_day", p.month_day_range()),
@@ -1285,24 +1380,21 @@ def _contexts(p: _Parts, rules: tuple[_Rule, ...]) -> Mapping[str, _Context]:
         "iso_year": ("year_digits", p.iso_date()),
         "numeric_day": ("day_digits", p.numeric_date()),
     }
-    bases = {name: base for name, (base, _) in (*before.items(), *at.items())}
-    # context -> the longest match of the rules tried at it, else at a narrower one
-    reach: dict[str, int] = {}
+    lead, lead_measure = before(p), before(measure)
+    bases = {name: base for name, (base, _) in (*lead.items(), *at.items())}
+    used: set[str] = set()
     for rule in rules:
-        if rule.anchor in bases:
-            reach[rule.anchor] = max(reach.get(rule.anchor, 0), rule.width)
-    for rule in rules:
-        name = bases.get(rule.anchor or "")
-        while name in bases:
-            reach.setdefault(name, rule.width)
-            name = bases[name]
+        context = rule.feature
+        while context in bases:
+            used.add(context)
+            context = bases[context]
     out: dict[str, _Context] = {}
-    for name, (base, piece) in (*before.items(), *at.items()):  # bases come first
-        if name in reach:
-            if name in before:
-                out[name] = _Context(base, re.compile(rf"{piece}\Z"), reach[name])
+    for name, (base, piece) in (*lead.items(), *at.items()):  # bases come first
+        if name in used:
+            if name in lead:
+                out[name] = _Context(base, _Regex(rf"{piece}\Z"), lead_measure[name][1])
             else:
-                out[name] = _Context(base, re.compile(piece))
+                out[name] = _Context(base, _Regex(piece))
     return MappingProxyType(out)
 
 
@@ -1332,6 +1424,7 @@ def _lookahead(items: Any) -> int:
 def _geometry(name: str, pattern: str) -> tuple[str | None, int, int]:
     r"""(anchor, width, reach) of a rule: its feature, its longest match, and how far
     past its start any attempt to match may read. No anchor when the width is unbounded.
+    ``pattern`` may be the rule's pattern built with stand-ins (see :func:`_stand_in`).
 
     >>> _geometry("date.iso", r"(?<!\w)(?P<y>[0-9]{4})-[0-9]{1,2}(?![0-9]|[.,][0-9])")
     ('iso_year', 7, 11)
@@ -1355,10 +1448,8 @@ def _anchor_spans(grammar: _Grammar, view: str) -> dict[str, list[tuple[int, int
     spans["day_digits"] = [(a, b) for a, b in runs if b - a <= 2 and view[b : b + 1] in _DAY_SEPARATORS]
     scanner = grammar.scanner
     features = grammar.features
-    found = scanner.at_start.match(view)
-    for at, m in ((0, found), *((m.start() + 1, m) for m in scanner.pattern.finditer(view))):
-        if m is None:
-            continue
+    for m in scanner.pattern.finditer(" " + view):  # m.start(): where the word starts in view
+        at = m.start()
         w, p, q = m.group("w", "p", "q")
         head = p or q
         if w is not None and head is not None:  # both: rare
@@ -1371,7 +1462,7 @@ def _anchor_spans(grammar: _Grammar, view: str) -> dict[str, list[tuple[int, int
         for name in sure:
             spans[name].append((at, at + 1))
         for name in check:
-            if features[name].match(view, at):
+            if features[name].compiled.match(view, at):
                 spans[name].append((at, at + 1))
     for name, context in grammar.contexts.items():
         spans[name] = _narrowed(context, view, spans[context.base])
@@ -1380,8 +1471,10 @@ def _anchor_spans(grammar: _Grammar, view: str) -> dict[str, list[tuple[int, int
 
 def _narrowed(context: _Context, view: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The occurrences ``spans`` of a feature where ``context`` holds."""
+    if not spans:
+        return []  # its pattern is not even compiled
     pattern = context.pattern
-    if not context.before:
+    if context.measure is None:
         return [span for span in spans if pattern.match(view, span[0])]
     back = context.before
     return [span for span in spans if pattern.search(view, max(0, span[0] - back), span[0])]
@@ -1406,15 +1499,20 @@ def _matches(rule: _Rule, view: str, spans: dict[str, list[tuple[int, int]]]) ->
     >>> sum(len(spans(r.pattern.finditer(v))) for r in g.rules) > 10
     True
     """
+    feature = rule.feature
+    if feature is not None and not spans[feature]:
+        return  # no match: the rule's pattern is not even compiled
     if rule.anchor is None:
         yield from rule.pattern.finditer(view)
         return
+    search = rule.pattern.search
+    width, reach = rule.width, rule.reach
     n = len(view)
     pos = 0
     for a_start, a_end in spans[rule.anchor]:
         while a_end > pos:
             last = a_end - 1
-            m = rule.pattern.search(view, max(pos, a_start - rule.width + 1), min(n, last + rule.reach))
+            m = search(view, max(pos, a_start - width + 1), min(n, last + reach))
             if m is None or m.start() > last:
                 pos = a_end
                 break
@@ -1489,11 +1587,11 @@ def _join_range(grammar: _Grammar, view: str, a: _Hit, b: _Hit) -> _Hit | None:
     first, last = _joinable(a), _joinable(b)
     if first is None or last is None or first.grain != last.grain:
         return None
-    link = grammar.range_join.fullmatch(view, a.end, b.start)
+    link = grammar.range_join.compiled.fullmatch(view, a.end, b.start)
     if link is None:
         return None
     if link.group("close") is not None:
-        opened = grammar.range_open.search(view, max(0, a.start - 40), a.start)
+        opened = grammar.range_open.compiled.search(view, max(0, a.start - 40), a.start)
         opener = _squash(opened.group("open")) if opened is not None else ""
         if (opener, _squash(link.group("close"))) not in grammar.lex.range_pairs:
             return None
@@ -1532,9 +1630,9 @@ def _dateline_place(grammar: _Grammar, view: str, hit: _Hit) -> bool:
         return False
     line_end = view.find("\n", hit.end)
     tail_end = min(hit.end + DATELINE_LEAD, line_end if line_end >= 0 else len(view))
-    if grammar.not_dateline_after.search(view, hit.end, tail_end) is not None:
+    if grammar.not_dateline_after.compiled.search(view, hit.end, tail_end) is not None:
         return False  # "21 марта 1889 года родился"
-    return grammar.not_dateline.search(view, lead_start, hit.start) is None
+    return grammar.not_dateline.compiled.search(view, lead_start, hit.start) is None
 
 
 def _latest_year(hits: list[_Hit]) -> int | None:
@@ -1580,9 +1678,9 @@ def _tense(grammar: _Grammar, view: str, start: int, end: int) -> str | None:
         lo = stop.end()
     after = _SENTENCE_STOP.search(view, end, hi)
     hi = after.start() if after is not None else hi
-    if grammar.future.search(view, lo, hi) is not None:
+    if grammar.future.compiled.search(view, lo, hi) is not None:
         return "future"
-    if grammar.past.search(view, lo, hi) is not None:
+    if grammar.past.compiled.search(view, lo, hi) is not None:
         return "past"
     endings = grammar.past_endings
     for piece in ((lo, start), (end, hi)):

@@ -48,3 +48,17 @@ def test_anchored_matches_equal_a_whole_scan(lang: str) -> None:
                 differ[rule.name] = differ.get(rule.name, 0) + 1
     assert found > 50, "too few date matches to test anything"
     assert not differ, f"rules whose anchored matches differ from a whole scan (texts): {differ}"
+
+
+@pytest.mark.parametrize("lang", ["en", "uk", "ru"])
+def test_geometry_from_stand_ins_equals_the_real_patterns(lang: str) -> None:
+    """Rules and contexts are measured on their patterns built with stand-ins for the word
+    lists (no parse of the real, long patterns): the same as measuring the real ones."""
+    grammar = dates._grammar(lang)
+    for rule in grammar.rules:
+        real = dates._geometry(rule.name, rule.regex.source)
+        assert (rule.anchor, rule.width, rule.reach) == real, rule.name
+    parser = dates._SRE_PARSER
+    for name, context in grammar.contexts.items():
+        if context.measure is not None:
+            assert context.before == parser.parse(context.regex.source).getwidth()[1], name

@@ -23,6 +23,7 @@ harness in ``fuzz/``):
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import inspect
 import json
@@ -206,6 +207,8 @@ def _walk(value: Any, seen: set[int], found: dict[str, re.Pattern[str]]) -> None
     seen.add(id(value))
     if isinstance(value, re.Pattern):
         found.setdefault(value.pattern, value)
+    elif isinstance(getattr(type(value), "compiled", None), functools.cached_property):
+        _walk(value.compiled, seen, found)  # a pattern compiled when first used (dates._Regex)
     elif isinstance(value, Mapping):
         for item in value.values():
             _walk(item, seen, found)
