@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from functools import cache
+from decimal import Decimal, InvalidOperation, getcontext
+from functools import cache, partial
 from typing import Any
 
 from quantities.candidates import Num, Value
 from quantities.errors import DataError
 from quantities.lang import load
-from quantities.skipscan import SkipScan
+from quantities.skipscan import SkipScan, WordScan
 
 __all__ = ["NumberData", "alternation", "find_numbers", "normalise_value", "number_data"]
 
@@ -114,13 +114,18 @@ class NumberData:
     ordinal_suffixes: frozenset[str]
     ordinal_words: frozenset[str]
     digits_re: re.Pattern[str]
-    word_re: re.Pattern[str]  # where a number in words starts
-    digit_word_re: re.Pattern[str]  # where a digit run starts a number in words
-    point_re: re.Pattern[str] | None  # where "point" starts a number ("point 77")
+    #: where a number in words may start, one search each: the words (``WordScan``), a
+    #: digit run before a scale ("4 thousand"), "point" ("point 77"); (start, end) or None
+    word_starts: tuple[Callable[[str, int], tuple[int, int] | None], ...]
     token_re: re.Pattern[str]
     multiplier_re: re.Pattern[str]
     minus_re: re.Pattern[str]
+    #: what the text before a number ends with when ``minus_re`` may match there: the
+    #: last word of a minus word and one or two spaces (a quick first test)
+    minus_tails: tuple[str, ...]
+    multiplier_first: frozenset[str]  # the characters a ``multiplier_re`` match starts with
     case_multipliers: Mapping[str, int]
+    factor_digits: int  # the digits of the largest multiplier
     decimal: frozenset[str]
     group: frozenset[str]
 
@@ -179,6 +184,7 @@ def number_data(lang: str) -> NumberData:
     attached = _ints(raw, "multipliers_attached", lang)
     attached_money = _ints(raw, "multipliers_money", lang)
     fractions = _ints(raw, "fractions", lang)
+    case_multipliers = _ints(raw, "multipliers_case", lang) if "multipliers_case" in raw else {}
     vague: dict[str, VagueWord] = {}
     for word, spec in _table(raw, "vague", lang).items():
         if not isinstance(spec, dict) or not isinstance(spec.get("value"), int):
@@ -205,8 +211,9 @@ def number_data(lang: str) -> NumberData:
     points = alternation(words.get("point", ()))
     digit_words = alternation(w for w, v in cardinals.items() if v < 100)
     after_point = rf"[ ]{{1,2}}(?:\d|(?:{digit_words})(?![\w']))" if points else r"(?!)"
-    # each pattern starts with a literal letter or digit, so that the engine skips to them
-    word_re = re.compile(rf"(?:{alternation(vocab, not_after=[WORD_CHAR])})(?![\w'])")
+    if any(w != w.strip() for w in vocab):
+        raise DataError(f"{lang}/numbers.toml: a number word starts or ends with a space")
+    word_scan = WordScan(rf"(?:{alternation(vocab)})(?![\w'])")  # no [\w'] before a word
     # "point 77" only where no word comes just before ("at one point 77")
     no_word = [WORD_CHAR, r"[^\W\d_][ ]", r"[^\W\d_][ ][ ]"]
     leading = words.get("point_leading", frozenset())
@@ -214,7 +221,7 @@ def number_data(lang: str) -> NumberData:
                 if leading else None)
     # a digit run that starts a word number: "4 thousand", "1 point 1". It starts with a
     # digit (the engine then skips to digits at C speed); the lookbehind after the first
-    # digit is "(?<![\d.,])" before it.
+    # digit is "(?<![\d.,])" before it. "point 77" starts with a literal letter.
     digit_word_re = re.compile(
         rf"\d(?<![\d.,]\d)\d{{0,2}}(?=[ ]{{1,2}}(?:(?:{big})(?![\w'])|(?:{points}){after_point}))"
     )
@@ -242,13 +249,16 @@ def number_data(lang: str) -> NumberData:
         ordinal_suffixes=frozenset(ordinals.get("suffixes", [])),
         ordinal_words=frozenset(ordinals.get("words", [])),
         digits_re=_build_digits_re(decimal, group),
-        word_re=word_re,
-        digit_word_re=digit_word_re,
-        point_re=point_re,
+        word_starts=(word_scan.search, partial(_span, digit_word_re),
+                     *([partial(_span, point_re)] if point_re is not None else [])),
         token_re=token_re,
         multiplier_re=multiplier_re,
         minus_re=re.compile(rf"(?<![\w'])(?:{alternation(words['minus'])})[ ]{{1,2}}\Z"),
-        case_multipliers=_ints(raw, "multipliers_case", lang) if "multipliers_case" in raw else {},
+        minus_tails=tuple(w.split()[-1] + gap for w in sorted(words["minus"]) for gap in (" ", "  ")),
+        multiplier_first=frozenset({" ", *(w[0] for w in (*attached, *attached_money))}),
+        case_multipliers=case_multipliers,
+        factor_digits=len(str(max([1, *multipliers.values(), *attached.values(),
+                                   *attached_money.values(), *case_multipliers.values()]))),
         decimal=decimal,
         group=group,
     )
@@ -307,36 +317,53 @@ def _digit_scan(digits_re: re.Pattern[str]) -> SkipScan:
 
 
 def _scan_digits(view: str, data: NumberData, text: str | None) -> Iterator[Num]:
+    # A plain integer ("2004", "-5": no separators, decimals, exponent, fraction) is read
+    # as an int, not through Decimal: the commonest number, and the same value as long
+    # as no Decimal operation would round, i.e. while its digits times the largest
+    # multiplier fit the context's precision (28 digits: up to 15 digits here).
+    short = getcontext().prec - data.factor_digits
+    minus_tails, multiplier_first = data.minus_tails, data.multiplier_first
+    case_multipliers = data.case_multipliers
     for m in _digit_scan(data.digits_re).finditer(view):
-        value = _digit_value(m)
-        if value is None:
-            continue
+        sign, whole, frac, exp, power, den, vulgar = m.group(*_GROUPS)
+        value: Value | Decimal | None
+        if whole is not None and not (frac or exp or power or den or vulgar) and (
+            len(whole) <= short and whole.isdigit()
+        ):
+            value, plain = (-int(whole) if sign else int(whole)), True
+        else:
+            value = _digit_value(m)
+            if value is None:
+                continue
+            plain = whole is not None and whole.isdigit() and not (frac or exp or den or vulgar)
         start, end = m.span()
         rule = "number.digits"
         factor = 1
-        plain = bool(m.group("int")) and m.group("int").isdigit() and not (
-            m.group("frac") or m.group("exp") or m.group("den") or m.group("vulgar")
-        )
-        sm = data.minus_re.search(view, max(0, start - 12), start) if m.group("int") else None
-        if sm is not None and not m.group("sign"):
-            value, start = -value, sm.start()  # "minus 5", "negative 1200000"
-        mm = data.multiplier_re.match(view, end)
-        gap = 1 if text is not None and text[end : end + 1] == " " else 0
-        case = text[end + gap] if text is not None and end + gap < len(text) else ""
+        if whole is not None and not sign and view.endswith(minus_tails, 0, start):
+            sm = data.minus_re.search(view, max(0, start - 12), start)
+            if sm is not None:
+                value, start = -value, sm.start()  # "minus 5", "negative 1200000"
+        if text is not None and end < len(text):
+            gap = 1 if text[end] == " " else 0
+            case = text[end + gap] if end + gap < len(text) else ""
+        else:
+            gap, case = 0, ""
         if (
-            text is not None and case in data.case_multipliers and (m.group("int") or m.group("dot"))
+            case in case_multipliers and text is not None and (whole is not None or m.group("dot"))
             and not text[end + gap + 1 : end + gap + 2].isalnum()
-            and not (gap and text[end + gap + 1 : end + gap + 2] == ".")  # "у 2019 М. Кравчук"
-        ):
-            factor = data.case_multipliers[case]  # "3M", ".0012G", "1,674.5 G"
+            and not (gap and text[end + gap + 1 : end + gap + 2] == ".")
+        ):  # "у 2019 М. Кравчук" is no multiplier
+            factor = case_multipliers[case]  # "3M", ".0012G", "1,674.5 G"
             value *= factor
             end, rule, plain = end + gap + 1, "number.digits_multiplier", False
-        elif mm and m.group("int") and not m.group("den"):
+        elif whole is not None and not den and view[end : end + 1] in multiplier_first and (
+            mm := data.multiplier_re.match(view, end)
+        ):
             if mm.group("word"):
                 factor = data.multipliers[mm.group("word")]
             elif mm.group("att") and (
                 len(mm.group("att")) > 1 or text is None or text[mm.start()].islower()
-                or _currency_before(view, start) or not m.group("frac")
+                or _currency_before(view, start) or not frac
             ):  # "100K" is a thousand; "573.15K" is left to the units (kelvin)
                 factor = data.attached[mm.group("att")]  # "2k"; "573.15K" is kelvin
             elif mm.group("money") and _currency_before(view, start):
@@ -346,7 +373,13 @@ def _scan_digits(view: str, data: NumberData, text: str | None) -> Iterator[Num]
                 end = mm.end()
                 rule = "number.digits_multiplier"
                 plain = False
-        yield Num(start, end, normalise_value(value), rule, integer_digits=plain, factor=factor)
+        if not isinstance(value, int):
+            value = normalise_value(value)
+        yield Num(start, end, value, rule, integer_digits=plain, factor=factor)
+
+
+#: the groups of ``digits_re`` that tell a plain integer from the rest
+_GROUPS = ("sign", "int", "frac", "exp", "pow", "den", "vulgar")
 
 
 def _currency_before(view: str, start: int) -> bool:
@@ -484,7 +517,7 @@ def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
     if first in w["article"] and toks.word(1) in data.vague_article:
         return _parse_vague(toks, 1, data)  # "a few", "a couple"
     points = w.get("point", frozenset())
-    if first in w.get("point_leading", ()):  # "point 77": only where no word precedes (word_re)
+    if first in w.get("point_leading", ()):  # "point 77": only where no word precedes (point_re)
         digits, used = _decimals(toks, 1, data, digit_run=True)
         if not digits:
             return None
@@ -692,24 +725,34 @@ def _parse_vague(toks: _Tokens, k: int, data: NumberData) -> Num:
     return Num(toks[0].start, end, value, "number.vague", words=True, vague=True, low=low, high=high)
 
 
+def _span(pattern: re.Pattern[str], text: str, pos: int) -> tuple[int, int] | None:
+    """The span of ``pattern.search(text, pos)``, or None."""
+    m = pattern.search(text, pos)
+    return None if m is None else m.span()
+
+
 def _scan_words(view: str, data: NumberData) -> Iterator[Num]:
-    """Numbers in words, from each start that ``word_re``, ``digit_word_re`` or
-    ``point_re`` finds: the leftmost, as one pattern with all three as alternatives would
-    find it (their matches start with a letter, a digit, "point": never at one place)."""
-    patterns = [p for p in (data.word_re, data.digit_word_re, data.point_re) if p is not None]
-    found = [p.search(view) for p in patterns]
+    """Numbers in words, from each start that one of ``data.word_starts`` finds: the
+    leftmost, as one pattern with all of them as alternatives would find it (their
+    matches start with a letter, a digit, "point": never at one place)."""
+    searches = data.word_starts
+    found = [search(view, 0) for search in searches]
     while True:
-        live = [m for m in found if m is not None]
+        live = [span for span in found if span is not None]
         if not live:
             return
-        m = min(live, key=lambda match: match.start())
-        num = _parse_words(view, m.start(), data)
-        pos = m.end() if num is None else max(num.end, m.end())
+        start, stop = min(live, key=_first)
+        num = _parse_words(view, start, data)
+        pos = stop if num is None else max(num.end, stop)
         if num is not None:
             yield num
         for k, other in enumerate(found):
-            if other is not None and other.start() < pos:
-                found[k] = patterns[k].search(view, pos)
+            if other is not None and other[0] < pos:
+                found[k] = searches[k](view, pos)
+
+
+def _first(span: tuple[int, int]) -> int:
+    return span[0]
 
 
 def find_numbers(view: str, lang: str, text: str | None = None) -> list[Num]:

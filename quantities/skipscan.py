@@ -14,6 +14,8 @@ contain an anchor character, or whose lead is unbounded, is scanned with ``findi
 >>> scan = SkipScan(re.compile(r"(?<![\w.])-?\.?\d+"), r"[\d]")
 >>> scan.lead
 2
+>>> sorted(scan.first)  # the characters other than digits that a match can start with
+['-', '.']
 >>> [m.group() for m in scan.finditer("x-.5 and 12, v2, -3 or -.25")]
 ['.5', '12', '-3', '-.25']
 >>> [m.group() for m in scan.pattern.finditer("x-.5 and 12, v2, -3 or -.25")]
@@ -51,6 +53,11 @@ class SkipScan:
         lead, must, _ = self._sequence(parser.parse(pattern.pattern, pattern.flags).data)
         caseless = bool(pattern.flags & re.IGNORECASE)
         self.lead: int | None = lead if must and lead <= _MAX_LEAD and not caseless else None
+        #: the characters other than anchors that a match can start with (None: it is
+        #: not known); a position before an anchor holding none of them is not tried
+        self.first: frozenset[str] | None = self._first_chars(
+            parser.parse(pattern.pattern, pattern.flags).data
+        )[0]
 
     # -------------------------------------------------------------- the analysis
     def _is_anchor_class(self, op: Any, av: Any) -> bool:
@@ -112,13 +119,53 @@ class SkipScan:
             return found[0], True, width
         return consumed, False, width
 
+    def _first_chars(self, items: Any) -> tuple[frozenset[str] | None, bool]:
+        """(first, nullable) of a sequence: the characters other than anchors that a
+        match of it can start with (None: any), and whether it can match nothing."""
+        out: set[str] = set()
+        for op, av in items:
+            chars, nullable = self._first_item(op, av)
+            if chars is None:
+                return None, False
+            out |= chars
+            if not nullable:
+                return frozenset(out), False
+        return frozenset(out), True
+
+    def _first_item(self, op: Any, av: Any) -> tuple[frozenset[str] | None, bool]:
+        """(first, nullable) of one parsed item; see :meth:`_first_chars`."""
+        if op in (_SRE.LITERAL, _SRE.IN):
+            if self._is_anchor_class(op, av):
+                return frozenset(), False
+            if op is _SRE.LITERAL:
+                return frozenset(chr(av)), False
+            if all(sub_op is _SRE.LITERAL for sub_op, _ in av):
+                return frozenset(chr(c) for _, c in av), False
+            return None, False  # a range, a category, a negated class: not worth listing
+        if op in (_SRE.MAX_REPEAT, _SRE.MIN_REPEAT, _SRE.POSSESSIVE_REPEAT):
+            low, _, sub = av
+            chars, nullable = self._first_chars(sub.data)
+            return chars, nullable or low == 0
+        if op is _SRE.SUBPATTERN:
+            return self._first_chars(av[3].data)
+        if op is _SRE.ATOMIC_GROUP:
+            return self._first_chars(av.data)
+        if op is _SRE.BRANCH:
+            parts = [self._first_chars(b.data) for b in av[1]]
+            if any(chars is None for chars, _ in parts):
+                return None, False
+            return frozenset().union(*(c for c, _ in parts if c)), any(n for _, n in parts)
+        if op in (_SRE.ASSERT, _SRE.ASSERT_NOT, _SRE.AT):
+            return frozenset(), True
+        return None, False  # back-references, conditionals, any character: unknown
+
     # -------------------------------------------------------------- the scan
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """The matches of ``self.pattern.finditer(text)``, in order."""
         if self.lead is None:
             yield from self.pattern.finditer(text)
             return
-        match, lead = self.pattern.match, self.lead
+        match, lead, first = self.pattern.match, self.lead, self.first
         search = self.anchor.search
         pos = 0
         while True:
@@ -127,6 +174,8 @@ class SkipScan:
                 return
             at = a.start()
             for start in range(max(pos, at - lead), at + 1):
+                if start < at and first is not None and text[start] not in first:
+                    continue  # a match starting here would start with this character
                 m = match(text, start)
                 if m is not None:
                     break
@@ -138,3 +187,53 @@ class SkipScan:
                 return
             yield m
             pos = m.end()
+
+
+#: a character that may come just before a word: none of ``[\w']``. The class tried
+#: first is a superset made of ranges only (the common letters excluded), which the
+#: engine tests several times faster than the Unicode word category; the lookbehind
+#: then checks the one character it consumed.
+_BEFORE_WORD = r"[^a-z0-9_'\u0430-\u045f](?<=[^\w'])"
+
+
+class WordScan:
+    r"""``finditer`` for a pattern whose matches must start a word (no ``[\w']`` just before).
+
+    Written as ``(?<![\w'])(?:words)``, such a pattern is tried by the engine at every
+    letter that can start one of its words (most letters). Here it is searched as "a
+    character that is no word character, then the words": the engine skips at C speed to
+    the few characters that can come before a word, and the match is trimmed of that
+    character. The very start of the text, which has no character before it, is tried
+    on its own. ``body`` must not match an empty string; its spans are exactly those of
+    ``re.finditer(r"(?<![\w'])(?:" + body + ")", text)``:
+
+    >>> scan = WordScan(r"one by one|one(?![\w'])")
+    >>> list(scan.spans("one, someone or one by one"))
+    [(0, 3), (16, 26)]
+    >>> [m.span() for m in re.finditer(r"(?<![\w'])(?:one by one|one(?![\w']))",
+    ...                                "one, someone or one by one")]
+    [(0, 3), (16, 26)]
+    """
+
+    __slots__ = ("_after", "_first")
+
+    def __init__(self, body: str) -> None:
+        self._first = re.compile(f"(?:{body})")
+        self._after = re.compile(f"{_BEFORE_WORD}(?:{body})")
+
+    def search(self, text: str, pos: int = 0) -> tuple[int, int] | None:
+        """The span of the first match starting at ``pos`` or later, or None."""
+        if pos == 0:
+            m = self._first.match(text)
+            if m is not None:
+                return m.span()
+            pos = 1
+        m = self._after.search(text, pos - 1)
+        return None if m is None else (m.start() + 1, m.end())
+
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """The spans of the matches, in order, none overlapping (as ``finditer``)."""
+        span = self.search(text)
+        while span is not None:
+            yield span
+            span = self.search(text, span[1])

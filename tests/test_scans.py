@@ -1,0 +1,50 @@
+"""The fast scans give exactly the matches of the plain patterns they stand for.
+
+:class:`quantities.skipscan.WordScan` against ``finditer`` of ``(?<![\\w'])(?:body)``,
+:class:`quantities.skipscan.SkipScan` (with its first-character test) against the
+pattern's own ``finditer``, and the phone pattern of :mod:`quantities.filters` against
+the plain form it is written from, on generated texts dense in what each one looks for.
+"""
+
+from __future__ import annotations
+
+import re
+
+import hypothesis.strategies as st
+from hypothesis import given, settings
+
+from quantities.filters import _PHONE
+from quantities.numbers import _VULGAR, alternation, number_data
+from quantities.skipscan import SkipScan, WordScan
+
+_WORDS = ["one", "one by one", "two", "twenty", "a dozen", "at one point", "point"]
+_PHONE_PLAIN = re.compile(
+    r"(?<![\w+])(?:\+\d{1,3}[ -]?)?(?:\(\d{2,5}\)[ ]?)?\d{2,4}(?:[ -]\d{2,4}){1,4}(?![\w])"
+)
+
+
+def _texts(alphabet: str) -> st.SearchStrategy[str]:
+    return st.text(alphabet=st.sampled_from(alphabet), max_size=60)
+
+
+@settings(max_examples=400, derandomize=True, database=None)
+@given(_texts("onetwbyadzpi '-,\n.é2"))
+def test_word_scan_is_finditer(text: str) -> None:
+    body = rf"(?:{alternation(_WORDS)})(?![\w'])"
+    plain = re.compile(rf"(?<![\w'])(?:{body})")
+    assert list(WordScan(body).spans(text)) == [m.span() for m in plain.finditer(text)]
+
+
+@settings(max_examples=400, derandomize=True, database=None)
+@given(_texts("0123 -.,/^e×x+½a\u0663"))
+def test_skip_scan_is_finditer(text: str) -> None:
+    for lang in ("en", "uk"):
+        pattern = number_data(lang).digits_re
+        scan = SkipScan(pattern, rf"[\d{_VULGAR}]")
+        assert [m.span() for m in scan.finditer(text)] == [m.span() for m in pattern.finditer(text)]
+
+
+@settings(max_examples=400, derandomize=True, database=None)
+@given(_texts("0123 -+()a_"))
+def test_phone_pattern_is_the_plain_one(text: str) -> None:
+    assert [m.span() for m in _PHONE.finditer(text)] == [m.span() for m in _PHONE_PLAIN.finditer(text)]
