@@ -409,6 +409,8 @@ class _Tokens:
         self.items: list[_Tok] = []
 
     def has(self, i: int) -> bool:
+        if i < len(self.items):
+            return True
         while len(self.items) <= i and not self._done and len(self.items) < 40:
             m = self._data.token_re.match(self._view, self._pos)
             first = not self.items
@@ -420,10 +422,13 @@ class _Tokens:
         return i < len(self.items)
 
     def __getitem__(self, i: int) -> _Tok:
-        self.has(i)
+        if i >= len(self.items):
+            self.has(i)
         return self.items[i]
 
     def word(self, i: int) -> str:
+        if i < len(self.items):
+            return self.items[i].word
         return self.items[i].word if self.has(i) else ""
 
 
@@ -769,7 +774,7 @@ def find_numbers(view: str, lang: str, text: str | None = None) -> list[Num]:
     for num in sorted(nums + words, key=lambda n: (n.start, -n.end)):
         if merged and num.start < merged[-1].end:
             continue  # "million" inside "1.5 million"
-        if merged and _restated(view, merged[-1], num):
+        if merged and num.start - merged[-1].end <= 2 and _restated(view, merged[-1], num):
             merged[-1].end = num.end + 1  # "forty-five (45)"
             continue
         merged.append(num)

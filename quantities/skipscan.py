@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -215,20 +216,25 @@ class WordScan:
     [(0, 3), (16, 26)]
     """
 
-    __slots__ = ("_after", "_first")
+    __slots__ = ("_after", "_first", "width")
 
     def __init__(self, body: str) -> None:
         self._first = re.compile(f"(?:{body})")
         self._after = re.compile(f"{_BEFORE_WORD}(?:{body})")
+        parser: Any = importlib.import_module("re._parser")
+        widest = parser.parse(self._first.pattern).getwidth()[1]
+        #: the longest a match can be (None: no bound)
+        self.width: int | None = widest if widest < _SRE.MAXREPEAT else None
 
-    def search(self, text: str, pos: int = 0) -> tuple[int, int] | None:
-        """The span of the first match starting at ``pos`` or later, or None."""
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> tuple[int, int] | None:
+        """The span of the first match starting at ``pos`` or later, or None; ``endpos``
+        as for :meth:`re.Pattern.search` (the text is read as if it ended there)."""
         if pos == 0:
-            m = self._first.match(text)
+            m = self._first.match(text, 0, endpos)
             if m is not None:
                 return m.span()
             pos = 1
-        m = self._after.search(text, pos - 1)
+        m = self._after.search(text, pos - 1, endpos)
         return None if m is None else (m.start() + 1, m.end())
 
     def spans(self, text: str) -> Iterator[tuple[int, int]]:

@@ -13,7 +13,7 @@ import re
 import hypothesis.strategies as st
 from hypothesis import given, settings
 
-from quantities.filters import _PHONE
+from quantities.filters import _PHONE, _Chain
 from quantities.numbers import _VULGAR, alternation, number_data
 from quantities.skipscan import SkipScan, WordScan
 
@@ -48,3 +48,32 @@ def test_skip_scan_is_finditer(text: str) -> None:
 @given(_texts("0123 -+()a_"))
 def test_phone_pattern_is_the_plain_one(text: str) -> None:
     assert [m.span() for m in _PHONE.finditer(text)] == [m.span() for m in _PHONE_PLAIN.finditer(text)]
+
+
+@settings(max_examples=300, derandomize=True, database=None)
+@given(
+    st.lists(st.sampled_from(["one", "by", "two", "a", "dozen", "at", "point", " ", ",", "x"]), max_size=40),
+    st.lists(st.tuples(st.integers(0, 90), st.integers(0, 12)), max_size=12),
+)
+def test_chain_covers_as_the_whole_chain(words: list[str], asked: list[tuple[int, int]]) -> None:
+    text = "".join(words)
+    body = rf"(?:{alternation(_WORDS)})(?![\w'])"
+    scan = WordScan(body)
+    spans = list(scan.spans(text))
+    chain = _Chain(scan, text)
+    for start, length in asked:
+        end = start + length
+        expected = any(s <= start and end <= e for s, e in spans)
+        assert chain.covers(start, end) == expected
+
+
+def test_chain_covers_packed_matches() -> None:
+    """Matches packed so that each could start where the last one ends: near a number,
+    the chain must not be read from a point that one of them runs across."""
+    scan = WordScan(rf"(?:{alternation(['one', 'one by one'])})(?![\w'])")
+    for lead in range(8):
+        text = "x" * lead + " " + " by ".join(["one"] * 14)
+        spans = list(scan.spans(text))
+        for start in range(len(text)):
+            expected = any(s <= start and start + 3 <= e for s, e in spans)
+            assert _Chain(scan, text).covers(start, start + 3) == expected
