@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, getcontext
@@ -114,16 +115,18 @@ class NumberData:
     ordinal_suffixes: frozenset[str]
     ordinal_words: frozenset[str]
     digits_re: re.Pattern[str]
-    #: where a number in words may start, one search each: the words (``WordScan``), a
-    #: digit run before a scale ("4 thousand"), "point" ("point 77"); (start, end) or None
-    word_starts: tuple[Callable[[str, int], tuple[int, int] | None], ...]
+    word_scan: WordScan  # where a number in words starts
+    digit_word_re: re.Pattern[str]  # where a digit run starts a number in words
+    point_re: re.Pattern[str] | None  # where "point" starts a number ("point 77")
     token_re: re.Pattern[str]
     multiplier_re: re.Pattern[str]
     minus_re: re.Pattern[str]
     #: what the text before a number ends with when ``minus_re`` may match there: the
     #: last word of a minus word and one or two spaces (a quick first test)
     minus_tails: tuple[str, ...]
-    multiplier_first: frozenset[str]  # the characters a ``multiplier_re`` match starts with
+    #: what the text after a number starts with when ``multiplier_re`` may match there:
+    #: one or two spaces and a word's first letters, or an attached word's
+    multiplier_heads: tuple[str, ...]
     case_multipliers: Mapping[str, int]
     factor_digits: int  # the digits of the largest multiplier
     decimal: frozenset[str]
@@ -249,13 +252,15 @@ def number_data(lang: str) -> NumberData:
         ordinal_suffixes=frozenset(ordinals.get("suffixes", [])),
         ordinal_words=frozenset(ordinals.get("words", [])),
         digits_re=_build_digits_re(decimal, group),
-        word_starts=(word_scan.search, partial(_span, digit_word_re),
-                     *([partial(_span, point_re)] if point_re is not None else [])),
+        word_scan=word_scan,
+        digit_word_re=digit_word_re,
+        point_re=point_re,
         token_re=token_re,
         multiplier_re=multiplier_re,
         minus_re=re.compile(rf"(?<![\w'])(?:{alternation(words['minus'])})[ ]{{1,2}}\Z"),
         minus_tails=tuple(w.split()[-1] + gap for w in sorted(words["minus"]) for gap in (" ", "  ")),
-        multiplier_first=frozenset({" ", *(w[0] for w in (*attached, *attached_money))}),
+        multiplier_heads=tuple(sorted({*(f"{gap}{w[:2]}" for w in multipliers for gap in (" ", "  ")),
+                                       *(w[:2] for w in (*attached, *attached_money))})),
         case_multipliers=case_multipliers,
         factor_digits=len(str(max([1, *multipliers.values(), *attached.values(),
                                    *attached_money.values(), *case_multipliers.values()]))),
@@ -316,16 +321,38 @@ def _digit_scan(digits_re: re.Pattern[str]) -> SkipScan:
     return SkipScan(digits_re, rf"[\d{_VULGAR}]")
 
 
-def _scan_digits(view: str, data: NumberData, text: str | None) -> Iterator[Num]:
+def _scan_digits(
+    view: str, data: NumberData, text: str | None, digit_words: list[tuple[int, int]]
+) -> Iterator[Num]:
+    """The numbers in digits; and, into ``digit_words``, the spans of ``digit_word_re``
+    (digit runs that start a number in words: "4 thousand").
+
+    Every digit run lies in one match of ``digits_re`` (a match never ends or starts
+    inside a run), so trying ``digit_word_re`` at the runs of each match finds all of its
+    matches, without a scan of its own through the text.
+    """
     # A plain integer ("2004", "-5": no separators, decimals, exponent, fraction) is read
     # as an int, not through Decimal: the commonest number, and the same value as long
     # as no Decimal operation would round, i.e. while its digits times the largest
     # multiplier fit the context's precision (28 digits: up to 15 digits here).
     short = getcontext().prec - data.factor_digits
-    minus_tails, multiplier_first = data.minus_tails, data.multiplier_first
+    minus_tails, multiplier_heads = data.minus_tails, data.multiplier_heads
     case_multipliers = data.case_multipliers
+    digit_word = data.digit_word_re.match
     for m in _digit_scan(data.digits_re).finditer(view):
         sign, whole, frac, exp, power, den, vulgar = m.group(*_GROUPS)
+        if whole is not None and m.end("int") == m.end() and whole.isdigit():
+            # one run, all of the match but a sign: a word number needs up to 3 digits
+            # and a space after them
+            if (
+                len(whole) <= 3 and view[m.end() : m.end() + 1] == " "
+                and (dw := digit_word(view, m.start("int"))) is not None
+            ):
+                digit_words.append(dw.span())
+        else:
+            for run in _RUN_START.finditer(view, m.start(), m.end()):
+                if (dw := digit_word(view, run.start())) is not None:
+                    digit_words.append(dw.span())
         value: Value | Decimal | None
         if whole is not None and not (frac or exp or power or den or vulgar) and (
             len(whole) <= short and whole.isdigit()
@@ -356,7 +383,7 @@ def _scan_digits(view: str, data: NumberData, text: str | None) -> Iterator[Num]
             factor = case_multipliers[case]  # "3M", ".0012G", "1,674.5 G"
             value *= factor
             end, rule, plain = end + gap + 1, "number.digits_multiplier", False
-        elif whole is not None and not den and view[end : end + 1] in multiplier_first and (
+        elif whole is not None and not den and view.startswith(multiplier_heads, end) and (
             mm := data.multiplier_re.match(view, end)
         ):
             if mm.group("word"):
@@ -380,6 +407,8 @@ def _scan_digits(view: str, data: NumberData, text: str | None) -> Iterator[Num]
 
 #: the groups of ``digits_re`` that tell a plain integer from the rest
 _GROUPS = ("sign", "int", "frac", "exp", "pow", "den", "vulgar")
+#: a digit where ``digit_word_re`` may match: not after a digit, point or comma
+_RUN_START = re.compile(r"\d(?<![\d.,]\d)")
 
 
 def _currency_before(view: str, start: int) -> bool:
@@ -414,10 +443,12 @@ class _Tokens:
         while len(self.items) <= i and not self._done and len(self.items) < 40:
             m = self._data.token_re.match(self._view, self._pos)
             first = not self.items
-            if m is None or (first and m.group("gap")) or (not first and not m.group("gap")):
+            gap, tok = m.group("gap", "tok") if m is not None else (None, "")
+            if m is None or (first and gap) or (not first and not gap):
                 self._done = True
                 break
-            self.items.append(_Tok(m.group("tok"), m.start("tok"), m.end("tok"), m.group("gap") or ""))
+            start, end = m.span("tok")
+            self.items.append(_Tok(tok, start, end, gap or ""))
             self._pos = m.end()
         return i < len(self.items)
 
@@ -730,17 +761,30 @@ def _parse_vague(toks: _Tokens, k: int, data: NumberData) -> Num:
     return Num(toks[0].start, end, value, "number.vague", words=True, vague=True, low=low, high=high)
 
 
+def _listed(spans: Sequence[tuple[int, int]], text: str, pos: int) -> tuple[int, int] | None:
+    """The first of ``spans`` (in text order) starting at ``pos`` or later, or None:
+    a search through matches found beforehand."""
+    i = bisect_left(spans, pos, key=_first)
+    return spans[i] if i < len(spans) else None
+
+
 def _span(pattern: re.Pattern[str], text: str, pos: int) -> tuple[int, int] | None:
     """The span of ``pattern.search(text, pos)``, or None."""
     m = pattern.search(text, pos)
     return None if m is None else m.span()
 
 
-def _scan_words(view: str, data: NumberData) -> Iterator[Num]:
-    """Numbers in words, from each start that one of ``data.word_starts`` finds: the
-    leftmost, as one pattern with all of them as alternatives would find it (their
-    matches start with a letter, a digit, "point": never at one place)."""
-    searches = data.word_starts
+def _scan_words(view: str, data: NumberData, digit_words: Sequence[tuple[int, int]]) -> Iterator[Num]:
+    """Numbers in words, from each start found by the searches for the words
+    (``word_scan``), for digit runs before a scale (``digit_words``, found with the
+    digits) and for "point" (``point_re``): the leftmost, as one pattern with all of
+    them as alternatives would find it (their matches start with a letter, a digit,
+    "point": never at one place)."""
+    searches: list[Callable[[str, int], tuple[int, int] | None]] = [
+        data.word_scan.search, partial(_listed, digit_words)
+    ]
+    if data.point_re is not None:
+        searches.append(partial(_span, data.point_re))
     found = [search(view, 0) for search in searches]
     while True:
         live = [span for span in found if span is not None]
@@ -766,8 +810,9 @@ def find_numbers(view: str, lang: str, text: str | None = None) -> list[Num]:
     ``text``, the original string, lets case-sensitive multipliers ("3M") be read.
     """
     data = number_data(lang)
-    nums = list(_scan_digits(view, data, text))
-    words = list(_scan_words(view, data))
+    digit_words: list[tuple[int, int]] = []
+    nums = list(_scan_digits(view, data, text, digit_words))
+    words = list(_scan_words(view, data, digit_words))
     if not words:
         return nums
     merged: list[Num] = []

@@ -14,7 +14,7 @@ import hypothesis.strategies as st
 from hypothesis import given, settings
 
 from quantities.filters import _PHONE, _Chain
-from quantities.numbers import _VULGAR, alternation, number_data
+from quantities.numbers import _VULGAR, _scan_digits, alternation, number_data
 from quantities.skipscan import SkipScan, WordScan
 
 _WORDS = ["one", "one by one", "two", "twenty", "a dozen", "at one point", "point"]
@@ -77,3 +77,23 @@ def test_chain_covers_packed_matches() -> None:
         for start in range(len(text)):
             expected = any(s <= start and start + 3 <= e for s, e in spans)
             assert _Chain(scan, text).covers(start, start + 3) == expected
+
+
+_NUMBER_PARTS = st.tuples(
+    st.sampled_from(["", "-", ".", ",", "/", "1/", "x", "1 ", "2,"]),
+    st.sampled_from(["1", "23", "456", "7890", "12 345", "1,5", "2.5", "3½", "4e3"]),
+    st.sampled_from([" ", "  ", "", "-", " 1/2 "]),
+    st.sampled_from(["thousand", "point five", "point", "two", "тисяч", "x", ""]),
+    st.sampled_from([" ", ", ", "."]),
+)
+
+
+@settings(max_examples=500, derandomize=True, database=None)
+@given(st.lists(_NUMBER_PARTS, max_size=8))
+def test_digit_words_found_with_the_digits(parts: list[tuple[str, ...]]) -> None:
+    text = "".join("".join(part) for part in parts)
+    for lang in ("en", "uk"):
+        data = number_data(lang)
+        found: list[tuple[int, int]] = []
+        list(_scan_digits(text, data, None, found))
+        assert found == [m.span() for m in data.digit_word_re.finditer(text)]
