@@ -33,6 +33,8 @@ _MAX_EXPONENT = 30  # "1e999999" must not build a huge Decimal
 #: a character that joins a word: a number word must not follow one ("often" has no "ten")
 WORD_CHAR = r"[\w']"
 _MAX_GROUPS = 30  # digit groups of one number: "1 234 567" has 2; 10^90 needs 30
+_INT_LIMIT = Decimal(10) ** 30  # an integral value below this becomes an int
+_NOT_DIGIT = re.compile(r"\D")
 
 
 def alternation(words: Iterable[str], *, not_after: Sequence[str] = ()) -> str:
@@ -86,7 +88,7 @@ def alternation(words: Iterable[str], *, not_after: Sequence[str] = ()) -> str:
 
 def normalise_value(value: Decimal) -> Value:
     """An integral Decimal becomes an ``int``; others stay exact ``Decimal``."""
-    if value == value.to_integral_value() and abs(value) < Decimal(10) ** 30:
+    if value == value.to_integral_value() and abs(value) < _INT_LIMIT:
         return int(value)
     return value.normalize()
 
@@ -114,6 +116,10 @@ class NumberData:
     words: Mapping[str, frozenset[str]]
     ordinal_suffixes: frozenset[str]
     ordinal_words: frozenset[str]
+    #: number words that, when no word that could go on with a number follows
+    #: (``continuers``), make a number alone: the parser's answer for them, without it
+    lone_words: frozenset[str]
+    continuers: frozenset[str]
     digits_re: re.Pattern[str]
     word_scan: WordScan  # where a number in words starts
     digit_word_re: re.Pattern[str]  # where a digit run starts a number in words
@@ -251,6 +257,10 @@ def number_data(lang: str) -> NumberData:
         words=words,
         ordinal_suffixes=frozenset(ordinals.get("suffixes", [])),
         ordinal_words=frozenset(ordinals.get("words", [])),
+        lone_words=frozenset(w for w in cardinals if not w[:1].isdecimal()) - set(scales) - set(vague)
+        - words["article"] - words["minus"] - words.get("point_leading", frozenset()),
+        continuers=frozenset({*cardinals, *scales, *fractions, *words["and"], *words.get("point", ()),
+                              *(phrase.split()[0] for phrase in words["half"])}),
         digits_re=_build_digits_re(decimal, group),
         word_scan=word_scan,
         digit_word_re=digit_word_re,
@@ -281,7 +291,7 @@ def _digit_value(m: re.Match[str]) -> Decimal | None:
         return -frac if m.group("fsign") else frac
     if m.group("dot"):
         return Decimal(("-0" if m.group("dsign") else "0") + m.group("dot"))
-    digits = re.sub(r"\D", "", m.group("int"))
+    digits = _NOT_DIGIT.sub("", m.group("int"))
     text = digits + ("." + m.group("frac") if m.group("frac") else "")
     try:
         value = Decimal(text)
@@ -341,29 +351,28 @@ def _scan_digits(
     digit_word = data.digit_word_re.match
     for m in _digit_scan(data.digits_re).finditer(view):
         sign, whole, frac, exp, power, den, vulgar = m.group(*_GROUPS)
-        if whole is not None and m.end("int") == m.end() and whole.isdigit():
-            # one run, all of the match but a sign: a word number needs up to 3 digits
-            # and a space after them
+        start, end = m.span()
+        value: Value | Decimal | None
+        if whole is not None and not (frac or exp or power or den or vulgar) and whole.isdigit():
+            # one run of digits, all of the match but a sign. A word number needs up to
+            # 3 digits and a space after them
             if (
-                len(whole) <= 3 and view[m.end() : m.end() + 1] == " "
-                and (dw := digit_word(view, m.start("int"))) is not None
+                len(whole) <= 3 and view[end : end + 1] == " "
+                and (dw := digit_word(view, end - len(whole))) is not None
             ):
                 digit_words.append(dw.span())
+            if len(whole) <= short:
+                value, plain = (-int(whole) if sign else int(whole)), True
+            else:
+                value, plain = _digit_value(m), True
         else:
-            for run in _RUN_START.finditer(view, m.start(), m.end()):
+            for run in _RUN_START.finditer(view, start, end):
                 if (dw := digit_word(view, run.start())) is not None:
                     digit_words.append(dw.span())
-        value: Value | Decimal | None
-        if whole is not None and not (frac or exp or power or den or vulgar) and (
-            len(whole) <= short and whole.isdigit()
-        ):
-            value, plain = (-int(whole) if sign else int(whole)), True
-        else:
             value = _digit_value(m)
-            if value is None:
-                continue
             plain = whole is not None and whole.isdigit() and not (frac or exp or den or vulgar)
-        start, end = m.span()
+        if value is None:
+            continue
         rule = "number.digits"
         factor = 1
         if whole is not None and not sign and view.endswith(minus_tails, 0, start):
@@ -548,6 +557,13 @@ def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
         return None
     w = data.words
     first = toks.word(0)
+    if first in data.lone_words:
+        after = toks.word(1)  # "" when no word follows
+        if after not in data.continuers and not after[:1].isdecimal():
+            # what the loop below makes of it: one word, no fraction, scale or sign
+            value = data.cardinals[first]
+            return Num(toks[0].start, toks[0].end, normalise_value((Decimal(0) + value) * 1),
+                       "number.words", words=True)
     if first in data.vague and first not in data.vague_article:
         return _parse_vague(toks, 0, data)
     if first in w["article"] and toks.word(1) in data.vague_article:

@@ -9,13 +9,16 @@ the plain form it is written from, on generated texts dense in what each one loo
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from functools import cache
 
 import hypothesis.strategies as st
+import pytest
 from hypothesis import given, settings
 
 from quantities.filters import _PHONE, _Chain
-from quantities.numbers import _VULGAR, _scan_digits, alternation, number_data
-from quantities.skipscan import SkipScan, WordScan
+from quantities.numbers import _VULGAR, _parse_words, _scan_digits, alternation, number_data
+from quantities.skipscan import DIGITS_SUPERSET, SkipScan, WordScan
 
 _WORDS = ["one", "one by one", "two", "twenty", "a dozen", "at one point", "point"]
 _PHONE_PLAIN = re.compile(
@@ -97,3 +100,49 @@ def test_digit_words_found_with_the_digits(parts: list[tuple[str, ...]]) -> None
         found: list[tuple[int, int]] = []
         list(_scan_digits(text, data, None, found))
         assert found == [m.span() for m in data.digit_word_re.finditer(text)]
+
+
+def test_digits_superset_holds_every_digit() -> None:
+    """``DIGITS_SUPERSET`` leaves out only code points that are no decimal digit."""
+    digits = re.compile(f"[{DIGITS_SUPERSET}]")
+    assert not any(chr(c).isdecimal() for c in range(0x110000) if not digits.match(chr(c)))
+
+
+@cache
+def _vocabulary(lang: str) -> list[str]:
+    data = number_data(lang)
+    words = {*data.cardinals, *data.scales, *data.fractions, *data.vague, *data.ordinal_words}
+    for group in data.words.values():
+        words |= group
+    return [*sorted(words), "7", "25", "people", "x", "(", ",", "-"]
+
+
+@settings(max_examples=300, derandomize=True, database=None)
+@given(st.sampled_from(["en", "uk", "ru"]), st.data())
+def test_lone_words_as_the_parser(lang: str, draw: st.DataObject) -> None:
+    """A number word alone is read as the full parser reads it."""
+    words = draw.draw(st.lists(st.sampled_from(_vocabulary(lang)), min_size=1, max_size=5))
+    gaps = draw.draw(st.lists(st.sampled_from([" ", " ", "  ", "-", ", ", "\n"]), min_size=5, max_size=5))
+    text = "".join(w + g for w, g in zip(words, gaps, strict=False))
+    data = number_data(lang)
+    slow = replace(data, lone_words=frozenset())
+    assert repr(_parse_words(text, 0, data)) == repr(_parse_words(text, 0, slow))
+
+
+@pytest.mark.parametrize("lang", ["en", "uk", "ru"])
+def test_lone_words_before_every_word(lang: str) -> None:
+    """Every number word alone, then any word of the vocabulary and a few endings:
+    read as the full parser reads it."""
+    data = number_data(lang)
+    slow = replace(data, lone_words=frozenset())
+    vocabulary = _vocabulary(lang)
+    halves = sorted(data.words["half"])
+    tails = ["", "people", "7", *halves, *(f"{a} {h}" for a in sorted(data.words["article"]) for h in halves),
+             *sorted(data.fractions)[:6], *sorted(data.scales)[:4]]
+    lone = sorted(data.lone_words)
+    for first in lone[:: len(lone) // 4]:
+        for second in vocabulary:
+            for tail in tails:
+                for gap in (" ", "-"):
+                    text = f"{first}{gap}{second} {tail}"
+                    assert repr(_parse_words(text, 0, data)) == repr(_parse_words(text, 0, slow)), text
