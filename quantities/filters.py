@@ -147,11 +147,11 @@ def _reason(
         if data.ordinal_word_re.match(view, end):
             return "filter.ordinal", "part of an ordinal number"
     else:
-        if glued_identifier(view, start):
+        if start and view[start - 1] != " " and glued_identifier(view, start):
             return "filter.identifier", "glued to letters: a model, code or designation"
         if view[end : end + 1] in data.ordinal_first and data.ordinal_re.match(view, end):
             return "filter.ordinal", "ordinal suffix: a rank or a unit name, not a count"
-    if _ordinal_by_agreement(num, view, data):
+    if data.ordinal_adjectives and _ordinal_by_agreement(num, view, data):
         return "filter.ordinal", "a singular adjective follows: a rank in a name ('57 окремої бригади')"
     window = view[max(0, start - 30):start]
     if num.words and view[start:end] in data.pronouns:
@@ -187,7 +187,7 @@ def _reason(
         timelike = small or (4 <= width <= 8 and _TIME.fullmatch(view, start, end))
         if timelike and data.time_re.match(view, end):
             return "filter.time", "a time of day"
-        if _dotted(view, start, end):
+        if (view[end : end + 1] == "." or view[start - 1 : start] == ".") and _dotted(view, start, end):
             return "filter.dotted", "part of a dotted code, version or address"
     # phones are in text order and never overlap: only the last one starting at or
     # before the number can contain it (a bisection keeps the stage linear)
@@ -261,17 +261,20 @@ class _Chain:
     taken one match width before the number, and it is safe when no match starts within
     a width before it (a match across it would start there): two short searches near
     the number instead of one through the whole text. Otherwise (matches packed closely:
-    "one by one by one") the chain is followed from the start of the text, once.
+    "one by one by one") the chain is followed from the start of the text, once; and so
+    it is, from then on, once the short searches have read more than that would (numbers
+    close together: "one two one two ...").
 
     >>> chain = _Chain(WordScan(r"one by one|one(?![\w'])"), "one by one by one, one")
     >>> chain.covers(7, 10), chain.covers(7, 17), chain.covers(19, 22)  # "one by one" at 7: no match
     (True, False, True)
     """
 
-    __slots__ = ("_next", "_scan", "_text", "spans")
+    __slots__ = ("_next", "_read", "_scan", "_text", "spans")
 
     def __init__(self, scan: WordScan, text: str) -> None:
         self._scan, self._text = scan, text
+        self._read = 0  # the characters the short searches may have read so far
         self._next: tuple[int, int] | None = _UNREAD  # the next match of the chain
         self.spans: list[tuple[int, int]] = []  # the chain from the start, as far as read
 
@@ -290,8 +293,9 @@ class _Chain:
         """The chained matches from one width before ``start`` up to it, or None when
         that point is too near the beginning or a match may run across it."""
         width = self._scan.width
-        if width is None or start < 2 * width:
+        if width is None or start < 2 * width or self._read > start:
             return None
+        self._read += 3 * width
         point = start - width
         # every match starting at or before ``start`` ends, lookahead included, before
         # ``stop``: the text read as if it ended there gives the same ones

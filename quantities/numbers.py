@@ -320,6 +320,7 @@ def _digit_value(m: re.Match[str]) -> Decimal | None:
     return value
 
 
+@cache
 def _vulgar(ch: str) -> Decimal:
     return Decimal(str(unicodedata.numeric(ch))).quantize(Decimal("0.0000000001")).normalize()
 
@@ -366,9 +367,12 @@ def _scan_digits(
             else:
                 value, plain = _digit_value(m), True
         else:
-            for run in _RUN_START.finditer(view, start, end):
-                if (dw := digit_word(view, run.start())) is not None:
-                    digit_words.append(dw.span())
+            # a word number needs a run of digits with a space after it: inside the match
+            # or at its end
+            if view.find(" ", start, end) >= 0 or (view.startswith(" ", end) and view[end - 1].isdecimal()):
+                for run in _RUN_START.finditer(view, start, end):
+                    if (dw := digit_word(view, run.start())) is not None:
+                        digit_words.append(dw.span())
             value = _digit_value(m)
             plain = whole is not None and whole.isdigit() and not (frac or exp or den or vulgar)
         if value is None:

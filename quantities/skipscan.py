@@ -183,15 +183,17 @@ class SkipScan:
             if a is None:
                 return
             at = a.start()
-            for start in range(max(pos, at - lead), at + 1):
-                if start < at and first is not None and text[start] not in first:
-                    continue  # a match starting here would start with this character
-                m = match(text, start)
-                if m is not None:
-                    break
-            else:
-                pos = at + 1  # no match starts at or before this anchor
-                continue
+            m = None
+            start = at - lead if at - lead > pos else pos
+            while start < at and m is None:
+                if first is None or text[start] in first:  # else no match starts here
+                    m = match(text, start)
+                start += 1
+            if m is None:
+                m = match(text, at)
+                if m is None:
+                    pos = at + 1  # no match starts at or before this anchor
+                    continue
             if m.end() == m.start():  # cannot happen (a match holds an anchor); be exact anyway
                 yield from self.pattern.finditer(text, m.start())
                 return
