@@ -201,11 +201,12 @@ class SkipScan:
             pos = m.end()
 
 
-#: a character that may come just before a word: none of ``[\w']``. The class tried
-#: first is a superset made of ranges only (the common letters excluded), which the
-#: engine tests several times faster than the Unicode word category; the lookbehind
-#: then checks the one character it consumed.
-_BEFORE_WORD = r"[^a-z0-9_'\u0430-\u045f](?<=[^\w'])"
+#: a character that may come just before a word: none of ``[\w']``. The class searched
+#: for is a superset made of ranges only (the common letters left out), which the engine
+#: tests faster than the Unicode word category; the character it found is checked
+#: (``_WORD_CHAR``) only when the words match after it, which is rare.
+_BEFORE_WORD = r"[^a-z0-9_'\u0430-\u045f]"
+_WORD_CHAR = re.compile(r"[\w']")
 
 
 class WordScan:
@@ -245,8 +246,11 @@ class WordScan:
             if m is not None:
                 return m.span()
             pos = 1
-        m = self._after.search(text, pos - 1, endpos)
-        return None if m is None else (m.start() + 1, m.end())
+        while (m := self._after.search(text, pos - 1, endpos)) is not None:
+            if _WORD_CHAR.match(text, m.start()) is None:
+                return m.start() + 1, m.end()
+            pos = m.start() + 2  # a word character before the words: look further on
+        return None
 
     def spans(self, text: str) -> Iterator[tuple[int, int]]:
         """The spans of the matches, in order, none overlapping (as ``finditer``)."""

@@ -38,6 +38,14 @@ def test_word_scan_is_finditer(text: str) -> None:
     assert list(WordScan(body).spans(text)) == [m.span() for m in plain.finditer(text)]
 
 
+def test_word_scan_after_letters_outside_its_class() -> None:
+    """Letters the fast class lets through ("é", "ґ") still keep a word from starting."""
+    body = rf"(?:{alternation(_WORDS)})(?![\w'])"
+    plain = re.compile(rf"(?<![\w'])(?:{body})")
+    for text in ["éone one", "ґtwo, two", "ééone one", "éone éone one", "x éat one point", "éone"]:
+        assert list(WordScan(body).spans(text)) == [m.span() for m in plain.finditer(text)]
+
+
 @settings(max_examples=400, derandomize=True, database=None)
 @given(_texts("0123 -.,/^e×x+½a\u0663"))
 def test_skip_scan_is_finditer(text: str) -> None:
