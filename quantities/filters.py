@@ -14,16 +14,26 @@ from dataclasses import dataclass
 from functools import cache
 
 from quantities.candidates import Num, Rejected
+from quantities.errors import DataError
 from quantities.lang import load
-from quantities.numbers import WORD_CHAR, alternation, number_data
-from quantities.skipscan import SkipScan
+from quantities.numbers import alternation, number_data
+from quantities.skipscan import DIGITS_SUPERSET, WordScan
 
 __all__ = ["FilterData", "filter_data", "glued_identifier", "split_numbers"]
 
+# A phone: "(?<![\w+])(?:\+\d{1,3}[ -]?)?(?:\(\d{2,5}\)[ ]?)?\d{2,4}(?:[ -]\d{2,4}){1,4}(?![\w])",
+# written as its three possible first characters ("+", "(", a digit) and what each one
+# leads to. The same matches; but a pattern that starts with a character class is tried
+# only at those characters, which the regex engine finds at C speed, where the optional
+# groups and the lookbehind in front made it try every position (or, scanned from each
+# digit in Python, every digit of every number).
+_PHONE_TAIL = r"\d{2,4}(?:[ -]\d{2,4}){1,4}(?![\w])"
 _PHONE = re.compile(
-    r"(?<![\w+])(?:\+\d{1,3}[ -]?)?(?:\(\d{2,5}\)[ ]?)?\d{2,4}(?:[ -]\d{2,4}){1,4}(?![\w])"
+    rf"[+({DIGITS_SUPERSET}](?<![\w+][+(\d])"  # "\d" as ranges: the branches check it
+    rf"(?:(?<=\+)\d{{1,3}}[ -]?(?:\(\d{{2,5}}\)[ ]?)?{_PHONE_TAIL}"
+    rf"|(?<=\()\d{{2,5}}\)[ ]?{_PHONE_TAIL}"
+    r"|(?<=\d)\d{1,3}(?:[ -]\d{2,4}){1,4}(?![\w]))"
 )
-_PHONE_SCAN = SkipScan(_PHONE, r"[\d]")  # a phone holds a digit within its first characters
 _NEXT_WORD = re.compile(r"[ ]{1,2}+([^\W\d_]++)(?![\w'-])")
 _CLOCK = re.compile(r"(?:[01]?\d|2[0-4])[.:][0-5]\d")
 _TIME = re.compile(r"\d{1,2}[:.]\d{2}(?::\d{2})?(?![\d])")
@@ -40,10 +50,16 @@ class FilterData:
     ordinal_word_re: re.Pattern[str]
     pronouns: frozenset[str]
     clock_re: re.Pattern[str] | None
-    idiom_re: re.Pattern[str] | None
+    idioms: WordScan | None  # set phrases, each starting a word
     pronoun_before_re: re.Pattern[str] | None
     pronoun_after_re: re.Pattern[str] | None
     ordinal_adjectives: tuple[str, ...]  # endings of a singular adjective after the number
+    #: quick first tests, from the same words: the last one or two characters of every
+    #: label and furniture word before a number; the first one or two of every furniture
+    #: word after it; the first characters of the ordinal suffixes
+    before_tails: frozenset[str]
+    after_heads: frozenset[str]
+    ordinal_first: frozenset[str]
     singular_after: tuple[str, ...]  # last digits of a number counted with a singular
     singular_except: tuple[str, ...]  # ... unless it ends in these
 
@@ -85,12 +101,17 @@ def filter_data(lang: str) -> FilterData:
     prefixes = raw["time"].get("prefixes", [])
     clock_re = re.compile(rf"(?<![\w'])(?:{alternation(prefixes)})[ ]{{1,2}}\Z") if prefixes else None
     idioms = raw.get("idioms", {}).get("phrases", [])
-    idiom_re = re.compile(rf"(?:{alternation(idioms, not_after=[WORD_CHAR])})(?![\w'])") if idioms else None
+    if any(p != p.strip() for p in idioms):
+        raise DataError(f"{lang}/filters.toml [idioms]: a phrase starts or ends with a space")
+    idiom_scan = WordScan(rf"(?:{alternation(idioms)})(?![\w'])") if idioms else None
     return FilterData(
         label_re, tuple(furniture), furniture_any, time_re, ordinal_re, ordinal_word_re,
-        frozenset(pronoun.get("words", [])), clock_re, idiom_re, pronoun_before_re,
+        frozenset(pronoun.get("words", [])), clock_re, idiom_scan, pronoun_before_re,
         pronoun_after_re,
         tuple(endings),
+        frozenset(w.split()[-1][-2:] for w in (*labels, *befores) if w.strip()),
+        frozenset(w.split()[0][:2] for w in afters if w.strip()),
+        frozenset(w[0] for w in nd.ordinal_suffixes),
         tuple(agreement.get("singular_after", [])),
         tuple(agreement.get("singular_except", [])),
     )
@@ -122,24 +143,32 @@ def _reason(
     num: Num, view: str, data: FilterData, phones: Sequence[tuple[int, int]]
 ) -> tuple[str, str] | None:
     start, end = num.start, num.end
-    if not num.words and glued_identifier(view, start):
-        return "filter.identifier", "glued to letters: a model, code or designation"
-    if not num.words and data.ordinal_re.match(view, end):
-        return "filter.ordinal", "ordinal suffix: a rank or a unit name, not a count"
-    if num.words and data.ordinal_word_re.match(view, end):
-        return "filter.ordinal", "part of an ordinal number"
-    if _ordinal_by_agreement(num, view, data):
+    if num.words:
+        if data.ordinal_word_re.match(view, end):
+            return "filter.ordinal", "part of an ordinal number"
+    else:
+        if start and view[start - 1] != " " and glued_identifier(view, start):
+            return "filter.identifier", "glued to letters: a model, code or designation"
+        if view[end : end + 1] in data.ordinal_first and data.ordinal_re.match(view, end):
+            return "filter.ordinal", "ordinal suffix: a rank or a unit name, not a count"
+    if data.ordinal_adjectives and _ordinal_by_agreement(num, view, data):
         return "filter.ordinal", "a singular adjective follows: a rank in a name ('57 окремої бригади')"
     window = view[max(0, start - 30):start]
-    pronoun_re = data.pronoun_before_re
-    pronoun = num.words and view[start:end] in data.pronouns
-    if pronoun and pronoun_re is not None and pronoun_re.search(window):
-        return "filter.pronoun", "a pronoun: 'which one', 'the one'"
-    if pronoun and data.pronoun_after_re is not None and data.pronoun_after_re.match(view, end):
-        return "filter.pronoun", "a pronoun before a partitive: 'one of the ...'"
-    if data.label_re.search(window):
+    if num.words and view[start:end] in data.pronouns:
+        pronoun_re = data.pronoun_before_re
+        if pronoun_re is not None and pronoun_re.search(window):
+            return "filter.pronoun", "a pronoun: 'which one', 'the one'"
+        if data.pronoun_after_re is not None and data.pronoun_after_re.match(view, end):
+            return "filter.pronoun", "a pronoun before a partitive: 'one of the ...'"
+    # a label or a furniture word before the number ends where the window does, but for
+    # spaces; one after it starts after a few: two set lookups rule out most numbers
+    tail = window.rstrip()
+    word_before = tail[-2:] in data.before_tails or tail[-1:] in data.before_tails
+    if word_before and data.label_re.search(window):
         return "filter.label", "after a label word: an article, number or line"
-    if _furniture_near(view, end, window, data):
+    head = view[end : end + 6].lstrip()
+    word_after = head[:2] in data.after_heads or head[:1] in data.after_heads
+    if (word_before or word_after) and _furniture_near(view, end, window, data):
         for before_re, after_re, template in data.furniture:
             if before_re.search(window) and (not after_re.pattern or after_re.match(view, end)):
                 if before_re.pattern == r"\Z" and not after_re.pattern:
@@ -150,13 +179,15 @@ def _reason(
             return "filter.time", "a time of day"
         if start >= 3 and view[start - 1] == ":" and view[start - 3 : start - 1].strip().isdigit():
             return "filter.time", "a time of day"
-        clock = _CLOCK.fullmatch(view, start, end)
+        width = end - start  # an hh.mm clock time has 4 or 5 characters, a time 4 to 8
+        clock = 4 <= width <= 5 and _CLOCK.fullmatch(view, start, end)
         if clock and data.clock_re is not None and data.clock_re.search(view, max(0, start - 12), start):
             return "filter.time", "a clock time: 'at 19.00'"
         small = isinstance(num.value, int) and 0 <= num.value <= 24
-        if (small or _TIME.fullmatch(view, start, end)) and data.time_re.match(view, end):
+        timelike = small or (4 <= width <= 8 and _TIME.fullmatch(view, start, end))
+        if timelike and data.time_re.match(view, end):
             return "filter.time", "a time of day"
-        if _dotted(view, start, end):
+        if (view[end : end + 1] == "." or view[start - 1 : start] == ".") and _dotted(view, start, end):
             return "filter.dotted", "part of a dotted code, version or address"
     # phones are in text order and never overlap: only the last one starting at or
     # before the number can contain it (a bisection keeps the stage linear)
@@ -199,17 +230,17 @@ def _dotted(view: str, start: int, end: int) -> bool:
 def split_numbers(view: str, lang: str, nums: Sequence[Num]) -> tuple[list[Num], list[Rejected]]:
     """Keep the numbers no filter objects to; report the others."""
     data = filter_data(lang)
-    idioms = [m.span() for m in data.idiom_re.finditer(view)] if data.idiom_re is not None else []
-    phones = [m.span() for m in _PHONE_SCAN.finditer(view) if _looks_like_phone(m.group(0))]
+    phones = [m.span() for m in _PHONE.finditer(view) if _looks_like_phone(m.group(0))]
+    idioms = _Chain(data.idioms, view) if data.idioms is not None else None
     kept: list[Num] = []
     rejected: list[Rejected] = []
     for num in nums:
         why = _reason(num, view, data, phones)
-        if why is not None and why[0] == "filter.label" and idioms:
+        if idioms is not None and why is not None and why[0] == "filter.label":
             label = data.label_re.search(view, max(0, num.start - 30), num.start)
-            if label is not None and _covers(idioms, label.start(), label.start() + 1):
+            if label is not None and idioms.covers(label.start(), label.start() + 1):
                 why = None  # "at one point 300 people": the label word belongs to a set phrase
-        if why is None and num.words and _covers(idioms, num.start, num.end):
+        if idioms is not None and why is None and num.words and idioms.covers(num.start, num.end):
             why = ("filter.idiom", "a number word inside a set phrase: 'at one point', 'one by one'")
         if why is None:
             kept.append(num)
@@ -218,13 +249,80 @@ def split_numbers(view: str, lang: str, nums: Sequence[Num]) -> tuple[list[Num],
     return kept, rejected
 
 
-def _covers(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
-    """Does one of ``spans`` (in text order, never overlapping) contain ``[start, end)``?
+_UNREAD = (-1, 0)  # a chain's next match before the chain is first searched
 
-    A bisection, so that checking every number stays linear in the text.
+
+class _Chain:
+    r"""Which numbers the matches of a :class:`WordScan` cover, the matches taken in text
+    order as ``finditer`` chains them (each search starts where the last match ended).
+
+    Near a number, the chain is read from a point no match can run across: there it
+    goes on from the first match after that point, whatever came before. The point is
+    taken one match width before the number, and it is safe when no match starts within
+    a width before it (a match across it would start there): two short searches near
+    the number instead of one through the whole text. Otherwise (matches packed closely:
+    "one by one by one") the chain is followed from the start of the text, once; and so
+    it is, from then on, once the short searches have read more than that would (numbers
+    close together: "one two one two ...").
+
+    >>> chain = _Chain(WordScan(r"one by one|one(?![\w'])"), "one by one by one, one")
+    >>> chain.covers(7, 10), chain.covers(7, 17), chain.covers(19, 22)  # "one by one" at 7: no match
+    (True, False, True)
     """
-    i = bisect_right(spans, start, key=lambda span: span[0]) - 1  # the last one starting <= start
-    return i >= 0 and end <= spans[i][1]
+
+    __slots__ = ("_next", "_read", "_scan", "_text", "spans")
+
+    def __init__(self, scan: WordScan, text: str) -> None:
+        self._scan, self._text = scan, text
+        self._read = 0  # the characters the short searches may have read so far
+        self._next: tuple[int, int] | None = _UNREAD  # the next match of the chain
+        self.spans: list[tuple[int, int]] = []  # the chain from the start, as far as read
+
+    def covers(self, start: int, end: int) -> bool:
+        """Does one of the chained matches contain ``[start, end)``?
+
+        Only the last one starting at or before ``start`` can (they never overlap).
+        """
+        spans = self._near(start)
+        if spans is None:
+            spans = self._from_start(start)
+        i = bisect_right(spans, start, key=_start) - 1  # the last one starting <= start
+        return i >= 0 and end <= spans[i][1]
+
+    def _near(self, start: int) -> list[tuple[int, int]] | None:
+        """The chained matches from one width before ``start`` up to it, or None when
+        that point is too near the beginning or a match may run across it."""
+        width = self._scan.width
+        if width is None or start < 2 * width or self._read > start:
+            return None
+        self._read += 3 * width
+        point = start - width
+        # every match starting at or before ``start`` ends, lookahead included, before
+        # ``stop``: the text read as if it ended there gives the same ones
+        stop = start + width + 2
+        span = self._scan.search(self._text, point - width, stop)
+        if span is not None and span[0] < point:
+            return None
+        spans = []
+        while span is not None and span[0] <= start:
+            spans.append(span)
+            span = self._scan.search(self._text, span[1], stop)
+        return spans
+
+    def _from_start(self, start: int) -> list[tuple[int, int]]:
+        """The chain from the start of the text, read at least past ``start``."""
+        span = self._next
+        if span is _UNREAD:
+            span = self._scan.search(self._text)
+        while span is not None and span[0] <= start:
+            self.spans.append(span)
+            span = self._scan.search(self._text, span[1])
+        self._next = span
+        return self.spans
+
+
+def _start(span: tuple[int, int]) -> int:
+    return span[0]
 
 
 def _looks_like_phone(surface: str) -> bool:

@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from functools import cache
+from decimal import Decimal, InvalidOperation, getcontext
+from functools import cache, partial
 from typing import Any
 
 from quantities.candidates import Num, Value
 from quantities.errors import DataError
 from quantities.lang import load
-from quantities.skipscan import SkipScan
+from quantities.skipscan import SkipScan, WordScan
 
 __all__ = ["NumberData", "alternation", "find_numbers", "normalise_value", "number_data"]
 
@@ -32,6 +33,8 @@ _MAX_EXPONENT = 30  # "1e999999" must not build a huge Decimal
 #: a character that joins a word: a number word must not follow one ("often" has no "ten")
 WORD_CHAR = r"[\w']"
 _MAX_GROUPS = 30  # digit groups of one number: "1 234 567" has 2; 10^90 needs 30
+_INT_LIMIT = Decimal(10) ** 30  # an integral value below this becomes an int
+_NOT_DIGIT = re.compile(r"\D")
 
 
 def alternation(words: Iterable[str], *, not_after: Sequence[str] = ()) -> str:
@@ -85,7 +88,7 @@ def alternation(words: Iterable[str], *, not_after: Sequence[str] = ()) -> str:
 
 def normalise_value(value: Decimal) -> Value:
     """An integral Decimal becomes an ``int``; others stay exact ``Decimal``."""
-    if value == value.to_integral_value() and abs(value) < Decimal(10) ** 30:
+    if value == value.to_integral_value() and abs(value) < _INT_LIMIT:
         return int(value)
     return value.normalize()
 
@@ -113,14 +116,25 @@ class NumberData:
     words: Mapping[str, frozenset[str]]
     ordinal_suffixes: frozenset[str]
     ordinal_words: frozenset[str]
+    #: number words that, when no word that could go on with a number follows
+    #: (``continuers``), make a number alone: the parser's answer for them, without it
+    lone_words: frozenset[str]
+    continuers: frozenset[str]
     digits_re: re.Pattern[str]
-    word_re: re.Pattern[str]  # where a number in words starts
+    word_scan: WordScan  # where a number in words starts
     digit_word_re: re.Pattern[str]  # where a digit run starts a number in words
     point_re: re.Pattern[str] | None  # where "point" starts a number ("point 77")
     token_re: re.Pattern[str]
     multiplier_re: re.Pattern[str]
     minus_re: re.Pattern[str]
+    #: what the text before a number ends with when ``minus_re`` may match there: the
+    #: last word of a minus word and one or two spaces (a quick first test)
+    minus_tails: tuple[str, ...]
+    #: what the text after a number starts with when ``multiplier_re`` may match there:
+    #: one or two spaces and a word's first letters, or an attached word's
+    multiplier_heads: tuple[str, ...]
     case_multipliers: Mapping[str, int]
+    factor_digits: int  # the digits of the largest multiplier
     decimal: frozenset[str]
     group: frozenset[str]
 
@@ -179,6 +193,7 @@ def number_data(lang: str) -> NumberData:
     attached = _ints(raw, "multipliers_attached", lang)
     attached_money = _ints(raw, "multipliers_money", lang)
     fractions = _ints(raw, "fractions", lang)
+    case_multipliers = _ints(raw, "multipliers_case", lang) if "multipliers_case" in raw else {}
     vague: dict[str, VagueWord] = {}
     for word, spec in _table(raw, "vague", lang).items():
         if not isinstance(spec, dict) or not isinstance(spec.get("value"), int):
@@ -205,8 +220,9 @@ def number_data(lang: str) -> NumberData:
     points = alternation(words.get("point", ()))
     digit_words = alternation(w for w, v in cardinals.items() if v < 100)
     after_point = rf"[ ]{{1,2}}(?:\d|(?:{digit_words})(?![\w']))" if points else r"(?!)"
-    # each pattern starts with a literal letter or digit, so that the engine skips to them
-    word_re = re.compile(rf"(?:{alternation(vocab, not_after=[WORD_CHAR])})(?![\w'])")
+    if any(w != w.strip() for w in vocab):
+        raise DataError(f"{lang}/numbers.toml: a number word starts or ends with a space")
+    word_scan = WordScan(rf"(?:{alternation(vocab)})(?![\w'])")  # no [\w'] before a word
     # "point 77" only where no word comes just before ("at one point 77")
     no_word = [WORD_CHAR, r"[^\W\d_][ ]", r"[^\W\d_][ ][ ]"]
     leading = words.get("point_leading", frozenset())
@@ -214,7 +230,7 @@ def number_data(lang: str) -> NumberData:
                 if leading else None)
     # a digit run that starts a word number: "4 thousand", "1 point 1". It starts with a
     # digit (the engine then skips to digits at C speed); the lookbehind after the first
-    # digit is "(?<![\d.,])" before it.
+    # digit is "(?<![\d.,])" before it. "point 77" starts with a literal letter.
     digit_word_re = re.compile(
         rf"\d(?<![\d.,]\d)\d{{0,2}}(?=[ ]{{1,2}}(?:(?:{big})(?![\w'])|(?:{points}){after_point}))"
     )
@@ -241,14 +257,23 @@ def number_data(lang: str) -> NumberData:
         words=words,
         ordinal_suffixes=frozenset(ordinals.get("suffixes", [])),
         ordinal_words=frozenset(ordinals.get("words", [])),
+        lone_words=frozenset(w for w in cardinals if not w[:1].isdecimal()) - set(scales) - set(vague)
+        - words["article"] - words["minus"] - words.get("point_leading", frozenset()),
+        continuers=frozenset({*cardinals, *scales, *fractions, *words["and"], *words.get("point", ()),
+                              *(phrase.split()[0] for phrase in words["half"])}),
         digits_re=_build_digits_re(decimal, group),
-        word_re=word_re,
+        word_scan=word_scan,
         digit_word_re=digit_word_re,
         point_re=point_re,
         token_re=token_re,
         multiplier_re=multiplier_re,
         minus_re=re.compile(rf"(?<![\w'])(?:{alternation(words['minus'])})[ ]{{1,2}}\Z"),
-        case_multipliers=_ints(raw, "multipliers_case", lang) if "multipliers_case" in raw else {},
+        minus_tails=tuple(w.split()[-1] + gap for w in sorted(words["minus"]) for gap in (" ", "  ")),
+        multiplier_heads=tuple(sorted({*(f"{gap}{w[:2]}" for w in multipliers for gap in (" ", "  ")),
+                                       *(w[:2] for w in (*attached, *attached_money))})),
+        case_multipliers=case_multipliers,
+        factor_digits=len(str(max([1, *multipliers.values(), *attached.values(),
+                                   *attached_money.values(), *case_multipliers.values()]))),
         decimal=decimal,
         group=group,
     )
@@ -266,7 +291,7 @@ def _digit_value(m: re.Match[str]) -> Decimal | None:
         return -frac if m.group("fsign") else frac
     if m.group("dot"):
         return Decimal(("-0" if m.group("dsign") else "0") + m.group("dot"))
-    digits = re.sub(r"\D", "", m.group("int"))
+    digits = _NOT_DIGIT.sub("", m.group("int"))
     text = digits + ("." + m.group("frac") if m.group("frac") else "")
     try:
         value = Decimal(text)
@@ -295,6 +320,7 @@ def _digit_value(m: re.Match[str]) -> Decimal | None:
     return value
 
 
+@cache
 def _vulgar(ch: str) -> Decimal:
     return Decimal(str(unicodedata.numeric(ch))).quantize(Decimal("0.0000000001")).normalize()
 
@@ -306,37 +332,78 @@ def _digit_scan(digits_re: re.Pattern[str]) -> SkipScan:
     return SkipScan(digits_re, rf"[\d{_VULGAR}]")
 
 
-def _scan_digits(view: str, data: NumberData, text: str | None) -> Iterator[Num]:
+def _scan_digits(
+    view: str, data: NumberData, text: str | None, digit_words: list[tuple[int, int]]
+) -> Iterator[Num]:
+    """The numbers in digits; and, into ``digit_words``, the spans of ``digit_word_re``
+    (digit runs that start a number in words: "4 thousand").
+
+    Every digit run lies in one match of ``digits_re`` (a match never ends or starts
+    inside a run), so trying ``digit_word_re`` at the runs of each match finds all of its
+    matches, without a scan of its own through the text.
+    """
+    # A plain integer ("2004", "-5": no separators, decimals, exponent, fraction) is read
+    # as an int, not through Decimal: the commonest number, and the same value as long
+    # as no Decimal operation would round, i.e. while its digits times the largest
+    # multiplier fit the context's precision (28 digits: up to 15 digits here).
+    short = getcontext().prec - data.factor_digits
+    minus_tails, multiplier_heads = data.minus_tails, data.multiplier_heads
+    case_multipliers = data.case_multipliers
+    digit_word = data.digit_word_re.match
     for m in _digit_scan(data.digits_re).finditer(view):
-        value = _digit_value(m)
+        sign, whole, frac, exp, power, den, vulgar = m.group(*_GROUPS)
+        start, end = m.span()
+        value: Value | Decimal | None
+        if whole is not None and not (frac or exp or power or den or vulgar) and whole.isdigit():
+            # one run of digits, all of the match but a sign. A word number needs up to
+            # 3 digits and a space after them
+            if (
+                len(whole) <= 3 and view[end : end + 1] == " "
+                and (dw := digit_word(view, end - len(whole))) is not None
+            ):
+                digit_words.append(dw.span())
+            if len(whole) <= short:
+                value, plain = (-int(whole) if sign else int(whole)), True
+            else:
+                value, plain = _digit_value(m), True
+        else:
+            # a word number needs a run of digits with a space after it: inside the match
+            # or at its end
+            if view.find(" ", start, end) >= 0 or (view.startswith(" ", end) and view[end - 1].isdecimal()):
+                for run in _RUN_START.finditer(view, start, end):
+                    if (dw := digit_word(view, run.start())) is not None:
+                        digit_words.append(dw.span())
+            value = _digit_value(m)
+            plain = whole is not None and whole.isdigit() and not (frac or exp or den or vulgar)
         if value is None:
             continue
-        start, end = m.span()
         rule = "number.digits"
         factor = 1
-        plain = bool(m.group("int")) and m.group("int").isdigit() and not (
-            m.group("frac") or m.group("exp") or m.group("den") or m.group("vulgar")
-        )
-        sm = data.minus_re.search(view, max(0, start - 12), start) if m.group("int") else None
-        if sm is not None and not m.group("sign"):
-            value, start = -value, sm.start()  # "minus 5", "negative 1200000"
-        mm = data.multiplier_re.match(view, end)
-        gap = 1 if text is not None and text[end : end + 1] == " " else 0
-        case = text[end + gap] if text is not None and end + gap < len(text) else ""
+        if whole is not None and not sign and view.endswith(minus_tails, 0, start):
+            sm = data.minus_re.search(view, max(0, start - 12), start)
+            if sm is not None:
+                value, start = -value, sm.start()  # "minus 5", "negative 1200000"
+        if text is not None and end < len(text):
+            gap = 1 if text[end] == " " else 0
+            case = text[end + gap] if end + gap < len(text) else ""
+        else:
+            gap, case = 0, ""
         if (
-            text is not None and case in data.case_multipliers and (m.group("int") or m.group("dot"))
+            case in case_multipliers and text is not None and (whole is not None or m.group("dot"))
             and not text[end + gap + 1 : end + gap + 2].isalnum()
-            and not (gap and text[end + gap + 1 : end + gap + 2] == ".")  # "у 2019 М. Кравчук"
-        ):
-            factor = data.case_multipliers[case]  # "3M", ".0012G", "1,674.5 G"
+            and not (gap and text[end + gap + 1 : end + gap + 2] == ".")
+        ):  # "у 2019 М. Кравчук" is no multiplier
+            factor = case_multipliers[case]  # "3M", ".0012G", "1,674.5 G"
             value *= factor
             end, rule, plain = end + gap + 1, "number.digits_multiplier", False
-        elif mm and m.group("int") and not m.group("den"):
+        elif whole is not None and not den and view.startswith(multiplier_heads, end) and (
+            mm := data.multiplier_re.match(view, end)
+        ):
             if mm.group("word"):
                 factor = data.multipliers[mm.group("word")]
             elif mm.group("att") and (
                 len(mm.group("att")) > 1 or text is None or text[mm.start()].islower()
-                or _currency_before(view, start) or not m.group("frac")
+                or _currency_before(view, start) or not frac
             ):  # "100K" is a thousand; "573.15K" is left to the units (kelvin)
                 factor = data.attached[mm.group("att")]  # "2k"; "573.15K" is kelvin
             elif mm.group("money") and _currency_before(view, start):
@@ -346,7 +413,15 @@ def _scan_digits(view: str, data: NumberData, text: str | None) -> Iterator[Num]
                 end = mm.end()
                 rule = "number.digits_multiplier"
                 plain = False
-        yield Num(start, end, normalise_value(value), rule, integer_digits=plain, factor=factor)
+        if not isinstance(value, int):
+            value = normalise_value(value)
+        yield Num(start, end, value, rule, integer_digits=plain, factor=factor)
+
+
+#: the groups of ``digits_re`` that tell a plain integer from the rest
+_GROUPS = ("sign", "int", "frac", "exp", "pow", "den", "vulgar")
+#: a digit where ``digit_word_re`` may match: not after a digit, point or comma
+_RUN_START = re.compile(r"\d(?<![\d.,]\d)")
 
 
 def _currency_before(view: str, start: int) -> bool:
@@ -376,21 +451,28 @@ class _Tokens:
         self.items: list[_Tok] = []
 
     def has(self, i: int) -> bool:
+        if i < len(self.items):
+            return True
         while len(self.items) <= i and not self._done and len(self.items) < 40:
             m = self._data.token_re.match(self._view, self._pos)
             first = not self.items
-            if m is None or (first and m.group("gap")) or (not first and not m.group("gap")):
+            gap, tok = m.group("gap", "tok") if m is not None else (None, "")
+            if m is None or (first and gap) or (not first and not gap):
                 self._done = True
                 break
-            self.items.append(_Tok(m.group("tok"), m.start("tok"), m.end("tok"), m.group("gap") or ""))
+            start, end = m.span("tok")
+            self.items.append(_Tok(tok, start, end, gap or ""))
             self._pos = m.end()
         return i < len(self.items)
 
     def __getitem__(self, i: int) -> _Tok:
-        self.has(i)
+        if i >= len(self.items):
+            self.has(i)
         return self.items[i]
 
     def word(self, i: int) -> str:
+        if i < len(self.items):
+            return self.items[i].word
         return self.items[i].word if self.has(i) else ""
 
 
@@ -479,12 +561,19 @@ def _parse_words(view: str, start: int, data: NumberData) -> Num | None:
         return None
     w = data.words
     first = toks.word(0)
+    if first in data.lone_words:
+        after = toks.word(1)  # "" when no word follows
+        if after not in data.continuers and not after[:1].isdecimal():
+            # what the loop below makes of it: one word, no fraction, scale or sign
+            value = data.cardinals[first]
+            return Num(toks[0].start, toks[0].end, normalise_value((Decimal(0) + value) * 1),
+                       "number.words", words=True)
     if first in data.vague and first not in data.vague_article:
         return _parse_vague(toks, 0, data)
     if first in w["article"] and toks.word(1) in data.vague_article:
         return _parse_vague(toks, 1, data)  # "a few", "a couple"
     points = w.get("point", frozenset())
-    if first in w.get("point_leading", ()):  # "point 77": only where no word precedes (word_re)
+    if first in w.get("point_leading", ()):  # "point 77": only where no word precedes (point_re)
         digits, used = _decimals(toks, 1, data, digit_run=True)
         if not digits:
             return None
@@ -692,24 +781,47 @@ def _parse_vague(toks: _Tokens, k: int, data: NumberData) -> Num:
     return Num(toks[0].start, end, value, "number.vague", words=True, vague=True, low=low, high=high)
 
 
-def _scan_words(view: str, data: NumberData) -> Iterator[Num]:
-    """Numbers in words, from each start that ``word_re``, ``digit_word_re`` or
-    ``point_re`` finds: the leftmost, as one pattern with all three as alternatives would
-    find it (their matches start with a letter, a digit, "point": never at one place)."""
-    patterns = [p for p in (data.word_re, data.digit_word_re, data.point_re) if p is not None]
-    found = [p.search(view) for p in patterns]
+def _listed(spans: Sequence[tuple[int, int]], text: str, pos: int) -> tuple[int, int] | None:
+    """The first of ``spans`` (in text order) starting at ``pos`` or later, or None:
+    a search through matches found beforehand."""
+    i = bisect_left(spans, pos, key=_first)
+    return spans[i] if i < len(spans) else None
+
+
+def _span(pattern: re.Pattern[str], text: str, pos: int) -> tuple[int, int] | None:
+    """The span of ``pattern.search(text, pos)``, or None."""
+    m = pattern.search(text, pos)
+    return None if m is None else m.span()
+
+
+def _scan_words(view: str, data: NumberData, digit_words: Sequence[tuple[int, int]]) -> Iterator[Num]:
+    """Numbers in words, from each start found by the searches for the words
+    (``word_scan``), for digit runs before a scale (``digit_words``, found with the
+    digits) and for "point" (``point_re``): the leftmost, as one pattern with all of
+    them as alternatives would find it (their matches start with a letter, a digit,
+    "point": never at one place)."""
+    searches: list[Callable[[str, int], tuple[int, int] | None]] = [
+        data.word_scan.search, partial(_listed, digit_words)
+    ]
+    if data.point_re is not None:
+        searches.append(partial(_span, data.point_re))
+    found = [search(view, 0) for search in searches]
     while True:
-        live = [m for m in found if m is not None]
+        live = [span for span in found if span is not None]
         if not live:
             return
-        m = min(live, key=lambda match: match.start())
-        num = _parse_words(view, m.start(), data)
-        pos = m.end() if num is None else max(num.end, m.end())
+        start, stop = min(live, key=_first)
+        num = _parse_words(view, start, data)
+        pos = stop if num is None else max(num.end, stop)
         if num is not None:
             yield num
         for k, other in enumerate(found):
-            if other is not None and other.start() < pos:
-                found[k] = patterns[k].search(view, pos)
+            if other is not None and other[0] < pos:
+                found[k] = searches[k](view, pos)
+
+
+def _first(span: tuple[int, int]) -> int:
+    return span[0]
 
 
 def find_numbers(view: str, lang: str, text: str | None = None) -> list[Num]:
@@ -718,15 +830,16 @@ def find_numbers(view: str, lang: str, text: str | None = None) -> list[Num]:
     ``text``, the original string, lets case-sensitive multipliers ("3M") be read.
     """
     data = number_data(lang)
-    nums = list(_scan_digits(view, data, text))
-    words = list(_scan_words(view, data))
+    digit_words: list[tuple[int, int]] = []
+    nums = list(_scan_digits(view, data, text, digit_words))
+    words = list(_scan_words(view, data, digit_words))
     if not words:
         return nums
     merged: list[Num] = []
     for num in sorted(nums + words, key=lambda n: (n.start, -n.end)):
         if merged and num.start < merged[-1].end:
             continue  # "million" inside "1.5 million"
-        if merged and _restated(view, merged[-1], num):
+        if merged and num.start - merged[-1].end <= 2 and _restated(view, merged[-1], num):
             merged[-1].end = num.end + 1  # "forty-five (45)"
             continue
         merged.append(num)

@@ -1,0 +1,156 @@
+"""The fast scans give exactly the matches of the plain patterns they stand for.
+
+:class:`quantities.skipscan.WordScan` against ``finditer`` of ``(?<![\\w'])(?:body)``,
+:class:`quantities.skipscan.SkipScan` (with its first-character test) against the
+pattern's own ``finditer``, and the phone pattern of :mod:`quantities.filters` against
+the plain form it is written from, on generated texts dense in what each one looks for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import cache
+
+import hypothesis.strategies as st
+import pytest
+from hypothesis import given, settings
+
+from quantities.filters import _PHONE, _Chain
+from quantities.numbers import _VULGAR, _parse_words, _scan_digits, alternation, number_data
+from quantities.skipscan import DIGITS_SUPERSET, SkipScan, WordScan
+
+_WORDS = ["one", "one by one", "two", "twenty", "a dozen", "at one point", "point"]
+_PHONE_PLAIN = re.compile(
+    r"(?<![\w+])(?:\+\d{1,3}[ -]?)?(?:\(\d{2,5}\)[ ]?)?\d{2,4}(?:[ -]\d{2,4}){1,4}(?![\w])"
+)
+
+
+def _texts(alphabet: str) -> st.SearchStrategy[str]:
+    return st.text(alphabet=st.sampled_from(alphabet), max_size=60)
+
+
+@settings(max_examples=400, derandomize=True, database=None)
+@given(_texts("onetwbyadzpi '-,\n.é2"))
+def test_word_scan_is_finditer(text: str) -> None:
+    body = rf"(?:{alternation(_WORDS)})(?![\w'])"
+    plain = re.compile(rf"(?<![\w'])(?:{body})")
+    assert list(WordScan(body).spans(text)) == [m.span() for m in plain.finditer(text)]
+
+
+def test_word_scan_after_letters_outside_its_class() -> None:
+    """Letters the fast class lets through ("é", "ґ") still keep a word from starting."""
+    body = rf"(?:{alternation(_WORDS)})(?![\w'])"
+    plain = re.compile(rf"(?<![\w'])(?:{body})")
+    for text in ["éone one", "ґtwo, two", "ééone one", "éone éone one", "x éat one point", "éone"]:
+        assert list(WordScan(body).spans(text)) == [m.span() for m in plain.finditer(text)]
+
+
+@settings(max_examples=400, derandomize=True, database=None)
+@given(_texts("0123 -.,/^e×x+½a\u0663"))
+def test_skip_scan_is_finditer(text: str) -> None:
+    for lang in ("en", "uk"):
+        pattern = number_data(lang).digits_re
+        scan = SkipScan(pattern, rf"[\d{_VULGAR}]")
+        assert [m.span() for m in scan.finditer(text)] == [m.span() for m in pattern.finditer(text)]
+
+
+@settings(max_examples=400, derandomize=True, database=None)
+@given(_texts("0123 -+()a_"))
+def test_phone_pattern_is_the_plain_one(text: str) -> None:
+    assert [m.span() for m in _PHONE.finditer(text)] == [m.span() for m in _PHONE_PLAIN.finditer(text)]
+
+
+@settings(max_examples=300, derandomize=True, database=None)
+@given(
+    st.lists(st.sampled_from(["one", "by", "two", "a", "dozen", "at", "point", " ", ",", "x"]), max_size=40),
+    st.lists(st.tuples(st.integers(0, 90), st.integers(0, 12)), max_size=12),
+)
+def test_chain_covers_as_the_whole_chain(words: list[str], asked: list[tuple[int, int]]) -> None:
+    text = "".join(words)
+    body = rf"(?:{alternation(_WORDS)})(?![\w'])"
+    scan = WordScan(body)
+    spans = list(scan.spans(text))
+    chain = _Chain(scan, text)
+    for start, length in asked:
+        end = start + length
+        expected = any(s <= start and end <= e for s, e in spans)
+        assert chain.covers(start, end) == expected
+
+
+def test_chain_covers_packed_matches() -> None:
+    """Matches packed so that each could start where the last one ends: near a number,
+    the chain must not be read from a point that one of them runs across."""
+    scan = WordScan(rf"(?:{alternation(['one', 'one by one'])})(?![\w'])")
+    for lead in range(8):
+        text = "x" * lead + " " + " by ".join(["one"] * 14)
+        spans = list(scan.spans(text))
+        for start in range(len(text)):
+            expected = any(s <= start and start + 3 <= e for s, e in spans)
+            assert _Chain(scan, text).covers(start, start + 3) == expected
+
+
+_NUMBER_PARTS = st.tuples(
+    st.sampled_from(["", "-", ".", ",", "/", "1/", "x", "1 ", "2,"]),
+    st.sampled_from(["1", "23", "456", "7890", "12 345", "1,5", "2.5", "3½", "4e3"]),
+    st.sampled_from([" ", "  ", "", "-", " 1/2 "]),
+    st.sampled_from(["thousand", "point five", "point", "two", "тисяч", "x", ""]),
+    st.sampled_from([" ", ", ", "."]),
+)
+
+
+@settings(max_examples=500, derandomize=True, database=None)
+@given(st.lists(_NUMBER_PARTS, max_size=8))
+def test_digit_words_found_with_the_digits(parts: list[tuple[str, ...]]) -> None:
+    text = "".join("".join(part) for part in parts)
+    for lang in ("en", "uk"):
+        data = number_data(lang)
+        found: list[tuple[int, int]] = []
+        list(_scan_digits(text, data, None, found))
+        assert found == [m.span() for m in data.digit_word_re.finditer(text)]
+
+
+def test_digits_superset_holds_every_digit() -> None:
+    """``DIGITS_SUPERSET`` leaves out only code points that are no decimal digit."""
+    digits = re.compile(f"[{DIGITS_SUPERSET}]")
+    assert not any(chr(c).isdecimal() for c in range(0x110000) if not digits.match(chr(c)))
+
+
+@cache
+def _vocabulary(lang: str) -> list[str]:
+    data = number_data(lang)
+    words = {*data.cardinals, *data.scales, *data.fractions, *data.vague, *data.ordinal_words}
+    for group in data.words.values():
+        words |= group
+    return [*sorted(words), "7", "25", "people", "x", "(", ",", "-"]
+
+
+@settings(max_examples=300, derandomize=True, database=None)
+@given(st.sampled_from(["en", "uk", "ru"]), st.data())
+def test_lone_words_as_the_parser(lang: str, draw: st.DataObject) -> None:
+    """A number word alone is read as the full parser reads it."""
+    words = draw.draw(st.lists(st.sampled_from(_vocabulary(lang)), min_size=1, max_size=5))
+    gaps = draw.draw(st.lists(st.sampled_from([" ", " ", "  ", "-", ", ", "\n"]), min_size=5, max_size=5))
+    text = "".join(w + g for w, g in zip(words, gaps, strict=False))
+    data = number_data(lang)
+    slow = replace(data, lone_words=frozenset())
+    assert repr(_parse_words(text, 0, data)) == repr(_parse_words(text, 0, slow))
+
+
+@pytest.mark.parametrize("lang", ["en", "uk", "ru"])
+def test_lone_words_before_every_word(lang: str) -> None:
+    """Every number word alone, then any word of the vocabulary and a few endings:
+    read as the full parser reads it."""
+    data = number_data(lang)
+    slow = replace(data, lone_words=frozenset())
+    vocabulary = _vocabulary(lang)
+    halves = sorted(data.words["half"])
+    tails = ["", "people", "7", *halves, *(f"{a} {h}" for a in sorted(data.words["article"]) for h in halves),
+             *sorted(data.fractions)[:6], *sorted(data.scales)[:4]]
+    lone = sorted(data.lone_words)
+    for first in lone[:: len(lone) // 4]:
+        for second in vocabulary:
+            for tail in tails:
+                for gap in (" ", "-"):
+                    text = f"{first}{gap}{second} {tail}"
+                    assert repr(_parse_words(text, 0, data)) == repr(_parse_words(text, 0, slow)), text
