@@ -80,7 +80,8 @@ _YEAR_PHRASE_GAP = re.compile(r",?[ ]{1,3}")
 _SENTENCE_REACH = 200  # how far the sentence of a date is searched for tense cues
 _PAST_MIN_LETTERS = 4  # a word this long ending in a past ending is a past-tense verb
 # The end of a sentence: not the point of "0.4%" or "Dr.Smith".
-_SENTENCE_STOP = re.compile(r"[.!?](?=[ \n\"'»”)]|\Z)|\n")
+# (It starts with a set of characters, so the engine skips ahead to one.)
+_SENTENCE_STOP = re.compile(r"[.!?\n](?:(?<=\n)|(?=[ \n\"'»”)]|\Z))")
 _QUOTES = frozenset("«\"„“'")
 _LETTERS = re.compile(r"[^\W\d_][\w']*+")
 _UNITS = ("day", "week", "month", "year")
@@ -583,6 +584,11 @@ class _Parts:
         return (rf"(?P<{g}>[0-9]{{4}})(?![0-9])(?:{self._year_suffix})?"
                 rf"(?:(?:{_GAP})?(?P<{g}w>{self._year_words})|(?![.,][0-9])(?!-?\w))")
 
+    def worded_year(self, g: str) -> str:
+        """A year followed by its year word ("2007 року"): no bare year."""
+        return (rf"(?P<{g}>[0-9]{{4}})(?![0-9])(?:{self._year_suffix})?"
+                rf"(?:{_GAP})?(?P<{g}w>{self._year_words})")
+
     def weekday_prefix(self) -> str:
         return rf"(?P<wdp>(?P<wd>{self._weekdays_any})\.?,?{_GAP}(?:{self.article}{_GAP})?)?"
 
@@ -840,12 +846,12 @@ def _year_ok(scan: _Scan, m: re.Match[str], year_group: str) -> bool:
 
 
 def _build_year(scan: _Scan, m: re.Match[str]) -> _Hit | None:
-    year = int(m.group("y"))
-    if m.group("cue") is None and m.group("yw") is None:
-        return None  # a bare number: "2014" alone is no date
-    if not YEAR_MIN <= year <= YEAR_MAX or not _year_ok(scan, m, "y"):
+    """A year after a cue (group ``y``) or with its year word (``z``, ``zw``)."""
+    group = "y" if m.group("cue") is not None else "z"
+    year = int(m.group(group))
+    if not YEAR_MIN <= year <= YEAR_MAX or not _year_ok(scan, m, group):
         return None
-    return _fixed(m, "date.year", _Cal(year), start=m.start("y"))
+    return _fixed(m, "date.year", _Cal(year), start=m.start(group))
 
 
 def _build_season(scan: _Scan, m: re.Match[str]) -> _Hit | None:
@@ -1093,8 +1099,9 @@ def _specs(lex: _Lexicon, p: _Parts) -> list[_RuleSpec]:
         ("date.month",
          rf"{p.cue_lead()}(?P<m>{p.months_full})(?!\w)",
          _build_month),
+        # a year after a cue, or with its year word: a bare number never makes one
         ("date.year",
-         rf"(?:(?<!\w)(?P<cue>{p.cues}){_GAP})?{_LB}{p.year('y')}",
+         rf"(?<!\w)(?P<cue>{p.cues}){_GAP}{_LB}{p.year('y')}|{_LB}{p.worded_year('z')}",
          _build_year),
         ("date.weekday_of_week",
          rf"(?<!\w)(?P<wd>{p.weekdays}){_GAP}(?:{p.words(w['week_of'])}{_GAP})?"
@@ -1909,6 +1916,9 @@ def find_dates(
     hits: list[_Hit] = []
     spans = _anchor_spans(grammar, view)
     for order, rule in enumerate(grammar.rules):
+        feature = rule.feature
+        if feature is not None and not spans[feature]:
+            continue  # no match (most rules, in a short text): not even a generator
         for m in _matches(rule, view, spans):
             hit = rule.build(scan, m)
             if hit is not None and hit.end > hit.start:
