@@ -523,6 +523,7 @@ class _Grammar:
     features: Mapping[str, _Regex]  # word features of _ANCHORS, by name
     scanner: _Scanner  # where word features may start
     contexts: Mapping[str, _Context]  # narrower features, each after its base
+    ordered: tuple[tuple[int, _Rule, str | None], ...]  # (order, rule, its feature) of rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -1170,6 +1171,7 @@ def _grammar(lang: str) -> _Grammar:
         features=features,
         scanner=_scanner(lex),
         contexts=_contexts(p, measure, rules),
+        ordered=tuple((order, rule, rule.feature) for order, rule in enumerate(rules)),
     )
 
 
@@ -1472,7 +1474,8 @@ def _anchor_spans(grammar: _Grammar, view: str) -> dict[str, list[tuple[int, int
             if features[name].compiled.match(view, at):
                 spans[name].append((at, at + 1))
     for name, context in grammar.contexts.items():
-        spans[name] = _narrowed(context, view, spans[context.base])
+        base = spans[context.base]
+        spans[name] = _narrowed(context, view, base) if base else []
     return spans
 
 
@@ -1915,14 +1918,15 @@ def find_dates(
     scan = _Scan(text, view, grammar.lex)
     hits: list[_Hit] = []
     spans = _anchor_spans(grammar, view)
-    for order, rule in enumerate(grammar.rules):
-        feature = rule.feature
+    for order, rule, feature in grammar.ordered:
         if feature is not None and not spans[feature]:
             continue  # no match (most rules, in a short text): not even a generator
         for m in _matches(rule, view, spans):
             hit = rule.build(scan, m)
             if hit is not None and hit.end > hit.start:
                 hits.append(_ordered(hit, order))
+    if not hits:
+        return [], []
     chosen = _join(grammar, view, _select(hits))
     anchor = _anchor(reference, [h for h in chosen if _dateline_place(grammar, view, h)],
                      _latest_year(chosen))
