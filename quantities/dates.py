@@ -84,6 +84,8 @@ _PAST_MIN_LETTERS = 4  # a word this long ending in a past ending is a past-tens
 _SENTENCE_STOP = re.compile(r"[.!?\n](?:(?<=\n)|(?=[ \n\"'»”)]|\Z))")
 _QUOTES = frozenset("«\"„“'")
 _LETTERS = re.compile(r"[^\W\d_][\w']*+")
+_LETTER = re.compile(r"[^\W\d_]")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
 _UNITS = ("day", "week", "month", "year")
 _PERIOD_UNITS = ("week", "month", "year")
 _SEASONS = ("spring", "summer", "autumn", "winter")
@@ -516,6 +518,7 @@ class _Grammar:
     future: _Regex
     past: _Regex
     past_endings: tuple[str, ...]
+    past_word: _Regex  # a word of _PAST_MIN_LETTERS letters or more with a past ending
     not_dateline: _Regex  # words before a date that make it no dateline
     not_dateline_after: _Regex  # words just after it that do ("... родился")
     range_join: _Regex
@@ -1164,6 +1167,7 @@ def _grammar(lang: str) -> _Grammar:
         future=_Regex(_words(lex.words["future_cues"])),
         past=_Regex(_words(lex.words["past_cues"])),
         past_endings=lex.words["past_endings"],
+        past_word=_Regex(_past_word(lex.words["past_endings"])),
         not_dateline=_Regex(_words(lex.words["not_dateline"])),
         not_dateline_after=_Regex(_words(lex.words["not_dateline_after"])),
         range_join=_Regex(rf"{_DASH}|{_GAP}(?P<close>{p.closers}){_GAP}"),
@@ -1692,12 +1696,49 @@ def _tense(grammar: _Grammar, view: str, start: int, end: int) -> str | None:
         return "future"
     if grammar.past.compiled.search(view, lo, hi) is not None:
         return "past"
-    endings = grammar.past_endings
-    for piece in ((lo, start), (end, hi)):
-        for word in _LETTERS.finditer(view, *piece):
-            if len(word.group(0)) >= _PAST_MIN_LETTERS and word.group(0).endswith(endings):
-                return "past"
+    if _past_word_in(grammar, view, lo, start) or _past_word_in(grammar, view, end, hi):
+        return "past"
     return None
+
+
+def _past_word_in(grammar: _Grammar, view: str, lo: int, hi: int) -> bool:
+    """Is there a word of :data:`_LETTERS` in ``view[lo:hi]`` with a past ending (and at
+    least :data:`_PAST_MIN_LETTERS` long)? A word that ``lo`` cuts counts from ``lo`` on;
+    it is tested apart, as the search's look back at an ending would see its first part."""
+    if lo > 0 and _LETTER.match(view, lo - 1):
+        first = _LETTERS.match(view, lo, hi)
+        if first is not None:
+            word = first.group(0)
+            if len(word) >= _PAST_MIN_LETTERS and word.endswith(grammar.past_endings):
+                return True
+            lo = first.end()
+    return grammar.past_word.compiled.search(view, lo, hi) is not None
+
+
+def _past_word(endings: Iterable[str]) -> str:
+    r"""A word of :data:`_LETTERS` (a letter, then word characters or apostrophes) of
+    :data:`_PAST_MIN_LETTERS` characters or more, ending in one of ``endings``.
+
+    One search instead of a Python loop over the words of a sentence: every start inside
+    a word reaches the same end (the repeat is possessive), so a word qualifies at its
+    first letter or not at all, as when the words are taken one by one. The endings are
+    letters, so their look back never reaches before a word, except the first one of a
+    search that starts inside a word (:func:`_past_word_in` tests that one apart).
+
+    >>> past = re.compile(_past_word(["ed", "ла"]))
+    >>> [m.group() for m in past.finditer("Troops arrived, he said; red bed; вона прийшла")]
+    ['arrived', 'прийшла']
+    """
+    by_length: dict[int, list[str]] = {}
+    for ending in sorted(set(endings)):
+        if not _LETTER_RUN.fullmatch(ending):
+            raise DataError(f"dates: a past ending must be letters only, not {ending!r}")
+        by_length.setdefault(len(ending), []).append(re.escape(ending))
+    if not by_length:
+        return "(?!)"
+    ends = "|".join(f"(?<={'|'.join(alts)})" for _, alts in sorted(by_length.items()))
+    more = _PAST_MIN_LETTERS - 1
+    return rf"[^\W\d_](?=[\w']{{{more}}})[\w']*+(?:{ends})"
 
 
 _TENSE_RULES = {"future": "date.future_sentence", "past": "date.past_sentence", None: "date.current_period"}

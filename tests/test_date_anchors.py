@@ -8,6 +8,7 @@ seed articles, and the first documents of ../shared/corpora when present.
 from __future__ import annotations
 
 import json
+import random
 from itertools import islice
 
 import pytest
@@ -62,3 +63,28 @@ def test_geometry_from_stand_ins_equals_the_real_patterns(lang: str) -> None:
     for name, context in grammar.contexts.items():
         if context.measure is not None:
             assert context.before == parser.parse(context.regex.source).getwidth()[1], name
+
+
+@pytest.mark.parametrize("lang", ["en", "uk", "ru"])
+def test_the_past_word_search_equals_a_loop_over_the_words(lang: str) -> None:
+    """``dates._past_word_in`` (one regex search) says what the loop over the words of a
+    window said: a word of ``_LETTERS``, at least ``_PAST_MIN_LETTERS`` long, ending in a
+    past ending; a word cut by the window's start counts from there."""
+    grammar = dates._grammar(lang)
+    rng = random.Random(20261122)
+    texts = [to_view(t) for t in _texts(lang)[:300]]
+    texts += ["ab'ed 1xed _abed " + "a" * 60 + "ed", "redx bedded 12ед прийшла' данный сказала"]
+    differ = []
+    for view in texts:
+        for _ in range(30):
+            lo = rng.randrange(len(view) + 1)
+            hi = rng.randrange(lo, min(len(view), lo + 300) + 1)
+            loop = any(len(w.group()) >= dates._PAST_MIN_LETTERS and w.group().endswith(grammar.past_endings)
+                       for w in dates._LETTERS.finditer(view, lo, hi))
+            if dates._past_word_in(grammar, view, lo, hi) != loop:
+                differ.append(view[lo:hi][:60])
+    assert not differ, differ[:5]
+    if lang == "ru":  # a window that starts inside "данный": "нный" alone is no past form
+        view = "это данный момент"
+        assert not dates._past_word_in(grammar, view, view.index("нный"), len(view))
+        assert dates._past_word_in(grammar, view, view.index("данный"), len(view))
