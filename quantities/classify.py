@@ -22,10 +22,11 @@ from quantities.numbers import alternation
 
 __all__ = ["CueData", "classify", "cue_data"]
 
-_TOKEN = re.compile(
-    r"(?P<gap>[ ]{1,3}|[ ]?,[ ]{1,2}|[ ]?-[ ]?|[ ]{0,2}\n[ ]{0,2})"
-    r"(?P<tok>[^\W\d_]++(?:['.\-][^\W\d_]++)*+)"
-)
+#: A word after a number: the gap before it (spaces, a comma or a dash, never a line
+#: break: a line ends the phrase) and the word.
+_GAP = r"[ ]{1,3}|[ ]?,[ ]{1,2}|[ ]?-[ ]?"
+_WORD = r"[^\W\d_]++(?:['.\-][^\W\d_]++)*+"
+_TOKEN = re.compile(rf"({_GAP})({_WORD})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ class CueData:
     adjectival: frozenset[str]  # cue words that may modify a following noun
     verb_endings: tuple[str, ...]  # endings of a verb form after such a word
     of_words: frozenset[str]  # "of" after a number: "two of them" (numbers.toml)
+    run_re: re.Pattern[str]  # the words read after a number: at most modifiers_max + 6
 
 
 def _index(phrases: dict[tuple[str, ...], str]) -> dict[str, list[tuple[str, ...]]]:
@@ -110,6 +112,7 @@ def cue_data(lang: str) -> CueData:
             rf"(?:{alternation(raw['context']['numbering'], not_after=_NOT_AFTER_WORD)})[ ]{{1,3}}\Z"
         ),
         of_words=frozenset(numbers_words["of"]),
+        run_re=re.compile(rf"(?:(?:{_GAP}){_WORD}){{0,{int(raw['gap']['modifiers_max']) + 6}}}+"),
     )
 
 
@@ -120,48 +123,62 @@ _NOT_AFTER_ALNUM = [r"\w"]  # before a model's prefix ("Su-", "Leopard")
 
 
 @dataclass(slots=True)
-class _Tok:
-    word: str
-    start: int
-    end: int
-    gap: str
+class _Words:
+    """The words right after a number, each after the last, within the line: their
+    texts, the gaps before them (" ", ", ", "-") and where the first gap starts."""
+
+    words: tuple[str, ...]
+    gaps: tuple[str, ...]
+    pos: int
+
+    def start(self, i: int) -> int:
+        """Where word ``i`` starts in the view."""
+        pos = self.pos + len(self.gaps[i])
+        for k in range(i):
+            pos += len(self.gaps[k]) + len(self.words[k])
+        return pos
+
+    def end(self, i: int) -> int:
+        """Where word ``i`` ends in the view."""
+        return self.start(i) + len(self.words[i])
 
 
-def _tokens(view: str, pos: int, limit: int) -> list[_Tok]:
-    """Up to ``limit`` words from ``pos`` on, each right after the last, within the line."""
-    toks: list[_Tok] = []
-    match = _TOKEN.match
-    while len(toks) < limit:
-        m = match(view, pos)
-        if m is None:
-            break
-        gap, word = m.groups()
-        if "\n" in gap:
-            break
-        pos = m.end()
-        toks.append(_Tok(word, pos - len(word), pos, gap))
-    return toks
+def _tokens(view: str, pos: int, data: CueData) -> _Words:
+    r"""The words from ``pos`` on (at most ``modifiers_max + 6``), each right after the
+    last, within the line: one match finds how far they reach, one ``findall`` splits
+    them (the same words a match at each word's end would read).
+
+    >>> t = _tokens("5 big, red-hot - cars\nlater", 1, cue_data("en"))
+    >>> t.words, t.gaps, t.start(1), t.end(2)
+    (('big', 'red-hot', 'cars'), (' ', ', ', ' - '), 7, 21)
+    """
+    end = data.run_re.match(view, pos).end()  # type: ignore[union-attr]  # {0,n} always matches
+    pairs = _TOKEN.findall(view, pos, end)
+    if not pairs:
+        return _Words((), (), pos)
+    gaps, words = zip(*pairs, strict=True)
+    return _Words(words, gaps, pos)
 
 
-def _match_at(toks: list[_Tok], i: int, index: dict[str, list[tuple[str, ...]]]) -> tuple[str, ...] | None:
-    for phrase in index.get(toks[i].word, ()):
-        if i + len(phrase) <= len(toks) and all(
-            toks[i + k].word == phrase[k] and (k == 0 or "," not in toks[i + k].gap)
+def _match_at(toks: _Words, i: int, index: dict[str, list[tuple[str, ...]]]) -> tuple[str, ...] | None:
+    for phrase in index.get(toks.words[i], ()):
+        if i + len(phrase) <= len(toks.words) and all(
+            toks.words[i + k] == phrase[k] and (k == 0 or "," not in toks.gaps[i + k])
             for k in range(len(phrase))
         ):
             return phrase
     return None
 
 
-def _find_noun(toks: list[_Tok], data: CueData, of_words: frozenset[str]) -> tuple[int, int, str | None]:
+def _find_noun(toks: _Words, data: CueData, of_words: frozenset[str]) -> tuple[int, int, str | None]:
     """(first token, end token (exclusive), kind or None) of the counted noun phrase."""
     i = 0
-    if toks and toks[0].word in of_words:
+    if toks.words and toks.words[0] in of_words:
         i = 1
     first = i
     seen = 0
     j = i
-    while j < len(toks) and seen <= data.modifiers_max:
+    while j < len(toks.words) and seen <= data.modifiers_max:
         phrase = _match_at(toks, j, data.kind_first)
         adjectival = phrase is not None and len(phrase) == 1 and phrase[0] in data.adjectival
         if adjectival and _noun_next(toks, j + 1, data):
@@ -169,21 +186,21 @@ def _find_noun(toks: list[_Tok], data: CueData, of_words: frozenset[str]) -> tup
         if phrase is not None:
             kind = data.kinds[phrase]
             return first, _extend(toks, j + len(phrase), kind, data), kind
-        word = toks[j].word
+        word = toks.words[j]
         if word in data.stop and word not in data.joiners:
             break
-        if "," in toks[j].gap:
+        if "," in toks.gaps[j]:
             break
         seen += 1
         j += 1
     # no cue: a generic counted noun, at most three words, ending at a plural-like word
     end = first
     k = first
-    while k < len(toks) and k - first < data.noun_words:
-        word = toks[k].word
-        if word in data.stop or word in data.joiners or (k > first and "," in toks[k].gap):
+    while k < len(toks.words) and k - first < data.noun_words:
+        word = toks.words[k]
+        if word in data.stop or word in data.joiners or (k > first and "," in toks.gaps[k]):
             break
-        if "-" in toks[k].gap and k == first:
+        if "-" in toks.gaps[k] and k == first:
             break
         if k > first and not data.plural_suffixes and len(word) > 3 and word.endswith(data.verb_endings):
             break  # no plural endings to stop at: a verb ends it ("двох підприємств розподілили")
@@ -193,29 +210,29 @@ def _find_noun(toks: list[_Tok], data: CueData, of_words: frozenset[str]) -> tup
     return first, end, None
 
 
-def _noun_next(toks: list[_Tok], k: int, data: CueData) -> bool:
+def _noun_next(toks: _Words, k: int, data: CueData) -> bool:
     """Is ``toks[k]`` a noun that a preceding adjectival cue word modifies?"""
-    if k >= len(toks) or toks[k].gap.strip():
+    if k >= len(toks.words) or toks.gaps[k].strip():
         return False  # the end, or a comma or dash in between
-    word = toks[k].word
+    word = toks.words[k]
     if word in data.stop or word in data.aux or word in data.after_first or len(word) < 3:
         return False
     return not word.endswith(data.verb_endings)
 
 
-def _extend(toks: list[_Tok], end: int, kind: str, data: CueData) -> int:
+def _extend(toks: _Words, end: int, kind: str, data: CueData) -> int:
     """Extend a noun phrase over coordinated cues of the same kind.
 
     "3,600 military, police and civilian personnel" ends at "personnel", not "military".
     """
     j, steps = end, 0
-    while j < len(toks) and steps <= data.modifiers_max:
+    while j < len(toks.words) and steps <= data.modifiers_max:
         phrase = _match_at(toks, j, data.kind_first)
         if phrase is not None and data.kinds[phrase] == kind:
             j += len(phrase)
             end, steps = j, 0
             continue
-        if toks[j].word in data.stop and toks[j].word not in data.joiners:
+        if toks.words[j] in data.stop and toks.words[j] not in data.joiners:
             break
         j += 1
         steps += 1
@@ -228,21 +245,21 @@ def _plural_like(word: str, data: CueData) -> bool:
     return word in data.plural_nouns or (len(word) > 2 and word.endswith(data.plural_suffixes))
 
 
-def _outcome_after(toks: list[_Tok], i: int, data: CueData) -> str | None:
+def _outcome_after(toks: _Words, i: int, data: CueData) -> str | None:
     """An outcome phrase at ``toks[i]``, after at most four auxiliaries and one place
     phrase ("в микроавтобусе", "in the minibus"), within the clause."""
     skipped = 0
     place = False
-    while i < len(toks) and skipped < 4:
-        if "," in toks[i].gap and i > 0:
+    while i < len(toks.words) and skipped < 4:
+        if "," in toks.gaps[i] and i > 0:
             return None  # "killed two soldiers, wounded four": the comma ends the clause
         phrase = _match_at(toks, i, data.after_first)
         if phrase is not None:
             return data.outcomes_after[phrase]
-        if not place and toks[i].word in data.places:
+        if not place and toks.words[i] in data.places:
             place = True
             j = i + 1
-            while j < len(toks) and j - i <= 2 and "," not in toks[j].gap and (
+            while j < len(toks.words) and j - i <= 2 and "," not in toks.gaps[j] and (
                 _match_at(toks, j, data.after_first) is None
             ):
                 j += 1
@@ -272,13 +289,13 @@ def _personnel_context(view: str, start: int, data: CueData) -> bool:
 def classify(text: str, view: str, lang: str, cand: Candidate) -> None:
     """Set the kind of a bare candidate in place: a count kind, casualties or number."""
     data = cue_data(lang)
-    toks = _tokens(view, cand.end, data.modifiers_max + 6)
+    toks = _tokens(view, cand.end, data)
     first, end, kind = _find_noun(toks, data, data.of_words)
     if end > first:
-        cand.extra["counted"] = text[toks[first].start : toks[end - 1].end]
+        cand.extra["counted"] = text[toks.start(first) : toks.end(end - 1)]
         cand.kind = kind or "count"
         cand.rules.append(f"count.{kind}" if kind else "count.noun")
-        noun = view[toks[first].start : toks[end - 1].end]
+        noun = view[toks.start(first) : toks.end(end - 1)]
         if kind == "people" and noun in data.generic_people and _personnel_context(view, cand.start, data):
             cand.kind = kind = "personnel"
             cand.rules.append("count.personnel_context")
@@ -298,7 +315,7 @@ def classify(text: str, view: str, lang: str, cand: Candidate) -> None:
         cand.extra["outcome"] = outcome
         cand.rules.append(rule)
     if cand.kind in ("aircraft", "equipment"):
-        window_end = toks[end - 1].end + 80 if end > first else cand.end + 80
+        window_end = toks.end(end - 1) + 80 if end > first else cand.end + 80
         models = [
             text[m.start() : m.end()]
             for m in data.models_re.finditer(view, cand.end, min(len(view), window_end))

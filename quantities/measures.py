@@ -494,7 +494,7 @@ def measure_data(lang: str) -> MeasureData:
 
 
 # ---------------------------------------------------------------- matching
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Site:
     """One number in its text: everything the rules below look at."""
 

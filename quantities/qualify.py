@@ -41,6 +41,7 @@ class _Template:
 @dataclass(frozen=True, slots=True)
 class QualifierData:
     prefix_re: re.Pattern[str]
+    prefix_back_re: re.Pattern[str]  # the same phrases, matched on the reversed view
     prefix_tags: dict[str, str]
     suffix_re: re.Pattern[str]
     suffix_tags: dict[str, str]
@@ -101,6 +102,7 @@ def qualifier_data(lang: str) -> QualifierData:
         )
     return QualifierData(
         prefix_re=prefix_re,
+        prefix_back_re=re.compile(_backward_alternation(prefix_tags)),
         prefix_tags=prefix_tags,
         suffix_re=suffix_re,
         suffix_tags=suffix_tags,
@@ -160,6 +162,51 @@ def _prefix_alternation(phrases: Iterable[str]) -> str:
     groups = [alternation(words, not_after=[_WORD_BEFORE])] if words else []
     groups += [alternation(signs, not_after=[_SIGN_BEFORE])] if signs else []
     return "|".join(groups)
+
+
+def _backward_alternation(phrases: Iterable[str]) -> str:
+    r"""The prefix phrases spelled backwards, to be *matched* on the reversed view at a
+    number's start: the phrase just before the number, with at most three spaces between.
+
+    A search of ``prefix_re`` in the window before a number tries every position of the
+    window where a phrase can start; this match reads only the characters of the phrase.
+    All phrases found end at the same place (the last letter before the spaces), so the
+    leftmost one the search finds is the longest, which the trie tries first here. The
+    checks :func:`_bounded` makes before a phrase come after it, on the phrase's last
+    character spelled backwards (its first):
+
+    >>> back = re.compile(_backward_alternation(["at least", "least", ">"]))
+    >>> def before(text): return back.match(text[::-1]).group("q")[::-1]
+    >>> before("at least "), before("flat  least  "), before("x>")
+    ('at least', 'least', '>')
+    >>> back.match("at least 5"[::-1]) is None, back.match("=>"[::-1]) is None
+    (True, True)
+    """
+    forms = {" ".join(p.split()) for p in phrases}
+    checks = []
+    for starts, not_before in (
+        ({f[0] for f in forms if f[:1].isalnum()}, _WORD_BEFORE),
+        ({f[0] for f in forms if not f[:1].isalnum()}, _SIGN_BEFORE),
+    ):
+        if starts:
+            first = "[" + "".join(re.escape(c) for c in sorted(starts)) + "]"
+            checks.append(f"(?<={first})(?!{not_before})")
+    body = alternation([f[::-1] for f in forms]) or "(?!)"
+    return rf"[ ]{{0,3}}(?P<q>{body})(?:{'|'.join(checks) or '(?!)'})"
+
+
+def _prefix_at(view: str, back: str, start: int, data: QualifierData) -> tuple[int, str] | None:
+    """The prefix phrase before the number at ``start`` within 40 characters: (where it
+    starts, its text). ``back`` is ``view[::-1]``."""
+    size = len(view)
+    m = data.prefix_back_re.match(back, size - start)
+    if m is None:
+        return None
+    begin = size - m.end()
+    if begin >= start - 40:
+        return begin, m.group("q")[::-1]
+    pm = data.prefix_re.search(view, max(0, start - 40), start)  # only a shorter one fits
+    return None if pm is None else (pm.start(), pm.group("q"))
 
 
 def _tag(table: dict[str, str], surface: str) -> str:
@@ -257,7 +304,7 @@ def _measure_extra(m: Mention) -> dict[str, object]:
     return extra
 
 
-def _single(view: str, m: Mention, data: QualifierData) -> Candidate:
+def _single(view: str, back: str, m: Mention, data: QualifierData) -> Candidate:
     num = m.num
     start, end = m.start, m.end
     rules = list(m.rules) or [num.rule]
@@ -265,12 +312,12 @@ def _single(view: str, m: Mention, data: QualifierData) -> Candidate:
         rules.insert(0, num.rule)
     qualifier = "exact"
     value: Value = num.value
-    pm = data.prefix_re.search(view, max(0, start - 40), start)
-    if pm is not None and m.kind == "duration" and pm.group("q") in data.not_before_duration:
+    pm = _prefix_at(view, back, start, data)
+    if pm is not None and m.kind == "duration" and pm[1] in data.not_before_duration:
         pm = None
     if pm is not None:
-        qualifier = _tag(data.prefix_tags, pm.group("q"))
-        start = pm.start()
+        qualifier = _tag(data.prefix_tags, pm[1])
+        start = pm[0]
         rules.append(f"qualifier.{qualifier}")
     sm = data.suffix_re.match(view, end) if qualifier in ("exact", "approximately") else None
     if sm is not None:  # "about 500 or more": the bound wins over "about"
@@ -362,6 +409,7 @@ def qualify(view: str, lang: str, mentions: Sequence[Mention]) -> list[Candidate
     data = qualifier_data(lang)
     mentions = merge_durations(view, _share_units(view, mentions, data), data.duration_joiner_re)
     out: list[Candidate] = []
+    back = view[::-1]  # prefix phrases are matched backwards from a number's start
     i = 0
     while i < len(mentions):
         if i + 1 < len(mentions):
@@ -375,6 +423,6 @@ def qualify(view: str, lang: str, mentions: Sequence[Mention]) -> list[Candidate
                 out.append(found[0])
                 i = found[1]
                 continue
-        out.append(_single(view, mentions[i], data))
+        out.append(_single(view, back, mentions[i], data))
         i += 1
     return _join_bounds(view, out, data)

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from quantities.candidates import Candidate, Rejected
+from quantities.candidates import Candidate, Rejected, Value
 from quantities.models import COUNT_KINDS, Fact, Rejection
 from quantities.options import Options
 
@@ -55,25 +55,55 @@ def _first_overlap(
     return chosen[first] if first >= 0 else None
 
 
+def _values(c: Candidate) -> tuple[Value | str | None, ...]:
+    """The distinct values of ``c`` in the order value, low, high (most candidates have
+    one value three times: checking it once gives the same verdicts)."""
+    value, low, high = c.value, c.low, c.high
+    if low is value:
+        return (value,) if high is value else (value, high)
+    return (value, low) if high is value or high is low else (value, low, high)
+
+
+def _magnitude_ok(v: Value | str | None) -> bool:
+    """Is ``v`` no number, or a number of magnitude below 10^30?"""
+    kind = type(v)
+    if kind is int or kind is Decimal or isinstance(v, (int, Decimal)):
+        return -_MAX_MAGNITUDE < v < _MAX_MAGNITUDE  # type: ignore[operator]
+    return True
+
+
+def _count_problem(v: Value | str | None) -> str | None:
+    """Why ``v`` cannot be a count: not whole or negative (None: it can)."""
+    if v is None:
+        return None
+    if not isinstance(v, int):
+        if isinstance(v, Decimal) and v == v.to_integral_value():
+            return None
+        return f"a count must be a whole number, got {v}"
+    if v < 0:
+        return f"a count cannot be negative, got {v}"
+    return None
+
+
 def _plausible(c: Candidate, options: Options, reference: date | None) -> str | None:
-    for v in (c.value, c.low, c.high):
-        if isinstance(v, (int, Decimal)) and not -_MAX_MAGNITUDE < v < _MAX_MAGNITUDE:
+    values = _values(c)
+    for v in values:
+        if not _magnitude_ok(v):
             return "a value of magnitude 10^30 or more is not a plausible quantity"
     if c.kind in COUNT_KINDS:
-        for v in (c.value, c.low, c.high):
-            if v is None:
-                continue
-            if not isinstance(v, int):
-                if isinstance(v, Decimal) and v == v.to_integral_value():
-                    continue
-                return f"a count must be a whole number, got {v}"
-            if v < 0:
-                return f"a count cannot be negative, got {v}"
+        for v in values:
+            problem = _count_problem(v)
+            if problem is not None:
+                return problem
         limit = options.limits.get(c.kind)
         if limit is not None and isinstance(c.value, (int, Decimal)) and c.value > limit:
             return f"{c.kind} count {c.value} is above the plausible limit {limit}"
-    if isinstance(c.low, (int, Decimal)) and isinstance(c.high, (int, Decimal)) and c.low > c.high:
-        return f"low {c.low} is above high {c.high}"
+    low, high = c.low, c.high
+    if (
+        low is not high and isinstance(low, (int, Decimal)) and isinstance(high, (int, Decimal))
+        and low > high
+    ):
+        return f"low {low} is above high {high}"
     if c.kind == "date" and isinstance(c.value, str):
         year = _year(c.value)
         centre = reference.year if reference is not None else 2000
@@ -165,15 +195,19 @@ def resolve(
         insort(spans, (cand.start, cand.end, len(chosen)))
         chosen.append(cand)
     facts: list[Any] = []
-    for cand in sorted(chosen, key=lambda c: (c.start, c.end)):
-        if cand.kind == "number" and not options.all_numbers:
+    all_numbers, kinds, validate = options.all_numbers, options.kinds, _FACT.validate_python
+    # ``spans`` holds the chosen by position: (start, end), then the order of choosing,
+    # which is the order a stable sort of ``chosen`` by (start, end) gives
+    for _, _, rank in spans:
+        cand = chosen[rank]
+        if cand.kind == "number" and not all_numbers:
             if diagnostics:
                 rejections.append(_reject(text, cand, "a bare number: nothing counted or measured"))
             continue
-        if options.kinds is not None and cand.kind not in options.kinds:
+        if kinds is not None and cand.kind not in kinds:
             continue
         try:
-            facts.append(_FACT.validate_python(_payload(cand, text, lang)))
+            facts.append(validate(_payload(cand, text, lang)))
         except ValidationError as exc:
             first = exc.errors()[0]
             rejections.append(_reject(text, cand, f"invalid: {first['loc']}: {first['msg']}"))
