@@ -719,7 +719,7 @@ def _invalid(c: _Cal) -> str | None:
     if c.month is not None and not 1 <= c.month <= 12:
         return f"month {c.month} does not exist"
     if c.day is not None and c.month is not None:
-        days = calendar.monthrange(c.year if c.year is not None else 2000, c.month)[1]
+        days = _month_days(c.year if c.year is not None else 2000, c.month)
         if not 1 <= c.day <= days:
             return f"day {c.day} does not exist in month {c.month}"
     return None
@@ -1753,34 +1753,55 @@ def _needs_tense(spec: _Spec | None) -> bool:
     return isinstance(spec, _NthInMonth) and spec.year is None
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _month_days(year: int, month: int) -> int:
+    """The number of days of ``month`` in ``year`` (``calendar.monthrange``'s, without
+    the weekday it also works out)."""
+    return 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month - 1]
+
+
 def _bounds(year: int, month: int, day: int | None) -> tuple[date, date] | None:
-    last = calendar.monthrange(year, month)[1]
+    last = _month_days(year, month)
     if day is None:
         return date(year, month, 1), date(year, month, last)
     return (date(year, month, day), date(year, month, day)) if day <= last else None
 
 
 def _infer_year(c: _Cal, ref: date, tense: str | None) -> int | None:
-    """The year of a year-less month or day: see the module docstring."""
+    """The year of a year-less month or day: see the module docstring.
+
+    The years tried are the eight before the reference year to the one after it (a 29
+    February needs a leap year); the latest that starts by the near future is the past
+    reading, the first that has not ended by the reference date and starts within the
+    horizon the future one.
+
+    >>> ref = date(2022, 1, 17)
+    >>> [_infer_year(_Cal(None, 12, 25), ref, t) for t in ("past", "future", None)]
+    [2021, 2022, 2022]
+    >>> _infer_year(_Cal(None, 2, 29), ref, "past"), _infer_year(_Cal(None, 1, 20), ref, "past")
+    (2020, 2022)
+    """
     month = c.month if c.month is not None else 1
     current = ref.year if _bounds(ref.year, month, c.day) is not None else None
     if tense is None and current is not None:
         return current  # no tense: the current period
-    soon = ref + timedelta(days=NEAR_FUTURE_DAYS)
-    horizon = ref + timedelta(days=FUTURE_HORIZON_DAYS)
-    past: int | None = None
-    ahead: int | None = None
-    for year in range(ref.year - 8, ref.year + 2):
-        bounds = _bounds(year, month, c.day)
-        if bounds is None:
-            continue
-        if bounds[0] <= soon:
-            past = year
-        if ahead is None and bounds[1] >= ref and bounds[0] <= horizon:
-            ahead = year
+    years = range(ref.year - 8, ref.year + 2)
     if tense == "future":  # not beyond the horizon: then the current period
-        return ahead if ahead is not None else current if current is not None else past
-    return past
+        horizon = ref + timedelta(days=FUTURE_HORIZON_DAYS)
+        for year in years:
+            bounds = _bounds(year, month, c.day)
+            if bounds is not None and bounds[1] >= ref and bounds[0] <= horizon:
+                return year
+        if current is not None:
+            return current
+    soon = ref + timedelta(days=NEAR_FUTURE_DAYS)
+    for year in reversed(years):
+        bounds = _bounds(year, month, c.day)
+        if bounds is not None and bounds[0] <= soon:
+            return year
+    return None
 
 
 def _key(c: _Cal) -> tuple[int, int, int]:
@@ -1875,7 +1896,7 @@ def _resolve_shift(spec: _Shift, ref: date) -> tuple[_Cal, _Cal | None]:
 
 
 def _nth_in_month(spec: _NthInMonth, year: int) -> tuple[_Cal, None] | str:
-    days = calendar.monthrange(year, spec.month)[1]
+    days = _month_days(year, spec.month)
     if spec.weekday is None:
         day = days if spec.nth == -1 else spec.nth
     elif spec.nth == -1:
