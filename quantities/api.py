@@ -161,9 +161,10 @@ def _run(
         kept.append(m)
     by_start = {m.num.start: m for m in kept}
     candidates: list[Candidate] = list(date_cands)
-    for cand in qualify(view, lang, kept):
+    back = view[::-1]  # phrases before a number are matched backwards from its start
+    for cand in qualify(view, lang, kept, back):
         if cand.kind == "bare":
-            classify(text, view, lang, cand)
+            classify(text, view, lang, cand, back)
             hyphenated = view[cand.end : cand.end + 1] == "-" and view[cand.end + 1 : cand.end + 2].isalpha()
             if cand.kind in COUNT_KINDS and hyphenated:
                 cand.kind = "number"  # "6.0-sigma", "35-відсоткового", "5-тонних": an adjective

@@ -36,6 +36,8 @@ class CueData:
     outcomes_after: dict[tuple[str, ...], str]
     after_first: dict[str, list[tuple[str, ...]]]
     before_re: re.Pattern[str]
+    before_back_re: re.Pattern[str]  # a phrase right before a number, on the reversed view
+    before_focus_back_re: re.Pattern[str]  # a phrase, then a focus word, the same way
     before_tags: dict[str, str]
     aux: dict[str, list[tuple[str, ...]]]
     modifiers_max: int
@@ -79,6 +81,8 @@ def cue_data(lang: str) -> CueData:
     before_re = re.compile(
         rf"(?P<o>{alternation(before, not_after=_NOT_AFTER_WORD)})[ ]{{1,3}}{optional_focus}\Z"
     )
+    back_phrase = rf"(?P<o>{alternation([p[::-1] for p in before]) or '(?!)'})(?![\w'])"
+    back_focus = alternation([f[::-1] for f in focus]) or "(?!)"
     aux = _index({tuple(p.split()): "aux" for p in raw["gap"]["aux"]})
     prefixes = raw["models"]["prefixes"]
     models_re = re.compile(
@@ -91,6 +95,8 @@ def cue_data(lang: str) -> CueData:
         outcomes_after=after,
         after_first=_index(after),
         before_re=before_re,
+        before_back_re=re.compile(rf"[ ]{{1,3}}{back_phrase}"),
+        before_focus_back_re=re.compile(rf"[ ]{{1,3}}(?:{back_focus})[ ]{{1,3}}{back_phrase}"),
         before_tags=before,
         aux=aux,
         modifiers_max=int(raw["gap"]["modifiers_max"]),
@@ -274,6 +280,34 @@ def _outcome_after(toks: _Words, i: int, data: CueData) -> str | None:
     return None
 
 
+def _before(view: str, back: str, start: int, data: CueData) -> str | None:
+    r"""The outcome phrase before the number at ``start`` (``before_re`` searched in the
+    40 characters before it), found by two matches on ``back`` (``view[::-1]``) at the
+    number's start, which read only the phrase: the phrase right before the number, and
+    the phrase before a focus word ("killing only 5"). Each tries the longest phrase
+    first, so each gives the leftmost start for its ending; the search gives the leftmost
+    of all, the phrase right before the number on a tie (the longer one at that start).
+    When one starts outside the window, a shorter one may fit: the search decides.
+
+    >>> view = "the death toll rose to only 5"
+    >>> _before(view, view[::-1], 28, cue_data("en"))
+    'death toll rose to'
+    """
+    size = len(view)
+    at = size - start
+    best = data.before_back_re.match(back, at)
+    far = data.before_focus_back_re.match(back, at)
+    if far is not None and (best is None or far.end() > best.end()):
+        best = far  # it starts further left
+    if best is None:
+        return None
+    lo = max(0, start - 40)
+    if size - best.end() < lo:
+        bm = data.before_re.search(view, lo, start)
+        return None if bm is None else bm.group("o")
+    return best.group("o")[::-1]
+
+
 def _personnel_context(view: str, start: int, data: CueData) -> bool:
     """A force named earlier in the sentence: "forces ... numbering 2,030 people"."""
     if data.numbering_re.search(view, max(0, start - 30), start) is None:
@@ -286,8 +320,9 @@ def _personnel_context(view: str, start: int, data: CueData) -> bool:
     return data.personnel_context_re.search(view, left, start) is not None
 
 
-def classify(text: str, view: str, lang: str, cand: Candidate) -> None:
-    """Set the kind of a bare candidate in place: a count kind, casualties or number."""
+def classify(text: str, view: str, lang: str, cand: Candidate, back: str | None = None) -> None:
+    """Set the kind of a bare candidate in place: a count kind, casualties or number.
+    ``back`` is ``view[::-1]`` (pass it when classifying many candidates of one view)."""
     data = cue_data(lang)
     toks = _tokens(view, cand.end, data)
     first, end, kind = _find_noun(toks, data, data.of_words)
@@ -307,9 +342,9 @@ def classify(text: str, view: str, lang: str, cand: Candidate) -> None:
         rule = "casualty.after"
     else:
         rule = "casualty.before"
-        bm = data.before_re.search(view, max(0, cand.start - 40), cand.start)
-        if bm is not None:
-            outcome = data.before_tags.get(re.sub(r"[ ]+", " ", bm.group("o")))
+        phrase = _before(view, view[::-1] if back is None else back, cand.start, data)
+        if phrase is not None:
+            outcome = data.before_tags.get(re.sub(r"[ ]+", " ", phrase))
     if outcome is not None and (kind in data.human or end == first):
         cand.kind = "casualties"
         cand.extra["outcome"] = outcome

@@ -404,12 +404,14 @@ def _share_units(view: str, mentions: Sequence[Mention], data: QualifierData) ->
     return out
 
 
-def qualify(view: str, lang: str, mentions: Sequence[Mention]) -> list[Candidate]:
-    """Turn mentions into candidates: ranges first, then single qualified mentions."""
+def qualify(view: str, lang: str, mentions: Sequence[Mention], back: str | None = None) -> list[Candidate]:
+    """Turn mentions into candidates: ranges first, then single qualified mentions.
+    ``back`` is ``view[::-1]``, when the caller has it."""
     data = qualifier_data(lang)
     mentions = merge_durations(view, _share_units(view, mentions, data), data.duration_joiner_re)
     out: list[Candidate] = []
-    back = view[::-1]  # prefix phrases are matched backwards from a number's start
+    if back is None:
+        back = view[::-1]  # prefix phrases are matched backwards from a number's start
     i = 0
     while i < len(mentions):
         if i + 1 < len(mentions):
