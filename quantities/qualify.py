@@ -236,11 +236,11 @@ def _range_at(
     view: str, mentions: Sequence[Mention], i: int, data: QualifierData
 ) -> tuple[Candidate, int] | None:
     a, b = mentions[i], mentions[i + 1]
+    if b.start - a.end > 12:  # the cheap check first: the infix is too long
+        return None
     if not _compatible(a, b) or a.num.vague or b.num.vague:
         return None
     infix = view[a.end : b.start]
-    if len(infix) > 12:
-        return None
     for t in data.templates:
         if not t.infix_re.fullmatch(infix):
             continue
@@ -336,13 +336,13 @@ def _single(view: str, back: str, m: Mention, data: QualifierData) -> Candidate:
         cand.extra["number_spans"] = [(num.start, num.end)]
         return cand
     low, high, low_inc, high_inc = _bounds(qualifier, value)
-    cand = Candidate(
+    extra = _measure_extra(m)
+    extra["number_spans"] = [(num.start, num.end)]
+    return Candidate(
         kind=m.kind, start=start, end=end, value=value, low=low, high=high,
         low_inclusive=low_inc, high_inclusive=high_inc, qualifier=qualifier, unit=m.unit,
-        rules=rules, extra=_measure_extra(m),
+        rules=rules, extra=extra,
     )
-    cand.extra["number_spans"] = [(num.start, num.end)]
-    return cand
 
 
 def spans(c: Candidate) -> list[tuple[int, int]]:

@@ -124,38 +124,41 @@ def _as_int(v: Any) -> Any:
 
 
 def _payload(c: Candidate, text: str, lang: str) -> dict[str, Any]:
+    """The fields of ``c``'s fact, to be validated into the model of its kind."""
+    kind, extra = c.kind, c.extra
+    value, low, high, unit = c.value, c.low, c.high, c.unit
+    counted = kind in COUNT_KINDS
+    if counted:  # whole numbers, no unit
+        value, low, high, unit = _as_int(value), _as_int(low), _as_int(high), None
+    elif kind == "date":
+        unit = None
     data: dict[str, Any] = {
-        "kind": c.kind,
+        "kind": kind,
         "start": c.start,
         "end": c.end,
         "text": text[c.start : c.end],
-        "value": c.value,
-        "low": c.low,
-        "high": c.high,
+        "value": value,
+        "low": low,
+        "high": high,
         "low_inclusive": c.low_inclusive,
         "high_inclusive": c.high_inclusive,
         "qualifier": c.qualifier,
-        "unit": c.unit,
+        "unit": unit,
         "lang": lang,
         "rules": list(dict.fromkeys(c.rules)),
     }
-    extra = c.extra
-    if c.kind in COUNT_KINDS:
-        for key in ("value", "low", "high"):
-            data[key] = _as_int(data[key])
-        data["unit"] = None
+    if counted:
         data["counted"] = extra.get("counted")
-        if c.kind == "casualties":
+        if kind == "casualties":
             data["outcome"] = extra.get("outcome", "killed")
         else:
             data["models"] = list(extra.get("models", []))
-    elif c.kind == "date":
+    elif kind == "date":
         data["grain"] = extra.get("grain", "day")
         data["anchor"] = extra.get("anchor", "explicit")
-        data["unit"] = None
-    elif c.kind == "duration":
+    elif kind == "duration":
         data["iso_duration"] = extra.get("iso_duration") or ""
-    elif c.kind == "quantity":
+    elif kind == "quantity":
         data["dimensionality"] = extra.get("dimensionality") or ""
     return data
 
