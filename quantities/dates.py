@@ -1479,16 +1479,25 @@ def _anchor_spans(grammar: _Grammar, view: str) -> dict[str, list[tuple[int, int
                 spans[name].append((at, at + 1))
     for name, context in grammar.contexts.items():
         base = spans[context.base]
-        spans[name] = _narrowed(context, view, base) if base else []
+        spans[name] = _narrowed(context, view, base) if base else base
     return spans
 
 
 def _narrowed(context: _Context, view: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The occurrences ``spans`` of a feature where ``context`` holds."""
+    """The occurrences ``spans`` of a feature where ``context`` holds.
+
+    A single occurrence (the usual case in a paragraph) is tested without a list
+    comprehension; the lists returned are never changed, so ``spans`` itself may be.
+    """
     if not spans:
-        return []  # its pattern is not even compiled
-    pattern = context.pattern
-    if context.measure is None:
+        return spans  # its pattern is not even compiled
+    pattern = context.regex.compiled
+    ahead = context.measure is None  # it matches at the occurrence, else it ends there
+    if len(spans) == 1:
+        at = spans[0][0]
+        found = pattern.match(view, at) if ahead else pattern.search(view, max(0, at - context.before), at)
+        return spans if found is not None else []
+    if ahead:
         return [span for span in spans if pattern.match(view, span[0])]
     back = context.before
     return [span for span in spans if pattern.search(view, max(0, span[0] - back), span[0])]
@@ -1659,13 +1668,20 @@ def _latest_year(hits: list[_Hit]) -> int | None:
     return max(years) if years else None
 
 
-def _anchor(reference: date | None, hits: list[_Hit], latest_year: int | None = None) -> _Anchor:
+def _anchor(grammar: _Grammar, view: str, reference: date | None, chosen: list[_Hit]) -> _Anchor:
     """The date relative dates resolve against: the reference date, else a dateline
-    (the newest full date standing as one near the top; not one more than a year older
-    than a year written further on: "17 ноября 1875 года." under an old photograph in a
-    2007 article is a caption)."""
+    (see :func:`_dateline`). The places of the dates are looked at only when the
+    reference date does not serve (most calls give one)."""
     if reference is not None and YEAR_MIN <= reference.year <= YEAR_MAX:
         return _Anchor(reference, "reference_date")
+    return _dateline(reference, [h for h in chosen if _dateline_place(grammar, view, h)],
+                     _latest_year(chosen))
+
+
+def _dateline(reference: date | None, hits: list[_Hit], latest_year: int | None = None) -> _Anchor:
+    """The dateline among ``hits`` (the dates placed as one): the newest full date near
+    the top; not one more than a year older than a year written further on ("17 ноября
+    1875 года." under an old photograph in a 2007 article is a caption)."""
     found = [
         date(c.year, c.month, c.day)
         for hit in hits
@@ -1989,9 +2005,9 @@ def find_dates(
                 hits.append(_ordered(hit, order))
     if not hits:
         return [], []
-    chosen = _join(grammar, view, _select(hits))
-    anchor = _anchor(reference, [h for h in chosen if _dateline_place(grammar, view, h)],
-                     _latest_year(chosen))
+    # one hit (most paragraphs): nothing to choose between or join
+    chosen = hits if len(hits) == 1 else _join(grammar, view, _select(hits))
+    anchor = _anchor(grammar, view, reference, chosen)
     candidates: list[Candidate] = []
     rejected: list[Rejected] = []
     for hit in chosen:
