@@ -1778,11 +1778,25 @@ def _month_days(year: int, month: int) -> int:
     return 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month - 1]
 
 
-def _bounds(year: int, month: int, day: int | None) -> tuple[date, date] | None:
+_Day = tuple[int, int, int]  # (year, month, day): ordered as the days are
+_NEAR_FUTURE = timedelta(days=NEAR_FUTURE_DAYS)
+_FUTURE_HORIZON = timedelta(days=FUTURE_HORIZON_DAYS)
+
+
+def _ymd(d: date) -> _Day:
+    return d.year, d.month, d.day
+
+
+def _bounds(year: int, month: int, day: int | None) -> tuple[_Day, _Day] | None:
+    """The first and last day of the month, or the day, in ``year`` (None: no such day
+    that year, a 29 February). Tuples, cheaper to build than dates, compare the same."""
     last = _month_days(year, month)
     if day is None:
-        return date(year, month, 1), date(year, month, last)
-    return (date(year, month, day), date(year, month, day)) if day <= last else None
+        return (year, month, 1), (year, month, last)
+    if day > last:
+        return None
+    point = (year, month, day)
+    return point, point
 
 
 def _infer_year(c: _Cal, ref: date, tense: str | None) -> int | None:
@@ -1791,7 +1805,7 @@ def _infer_year(c: _Cal, ref: date, tense: str | None) -> int | None:
     The years tried are the eight before the reference year to the one after it (a 29
     February needs a leap year); the latest that starts by the near future is the past
     reading, the first that has not ended by the reference date and starts within the
-    horizon the future one.
+    horizon the future one. ``c`` is a calendar point (see :func:`_invalid`).
 
     >>> ref = date(2022, 1, 17)
     >>> [_infer_year(_Cal(None, 12, 25), ref, t) for t in ("past", "future", None)]
@@ -1805,14 +1819,14 @@ def _infer_year(c: _Cal, ref: date, tense: str | None) -> int | None:
         return current  # no tense: the current period
     years = range(ref.year - 8, ref.year + 2)
     if tense == "future":  # not beyond the horizon: then the current period
-        horizon = ref + timedelta(days=FUTURE_HORIZON_DAYS)
+        today, horizon = _ymd(ref), _ymd(ref + _FUTURE_HORIZON)
         for year in years:
             bounds = _bounds(year, month, c.day)
-            if bounds is not None and bounds[1] >= ref and bounds[0] <= horizon:
+            if bounds is not None and bounds[1] >= today and bounds[0] <= horizon:
                 return year
         if current is not None:
             return current
-    soon = ref + timedelta(days=NEAR_FUTURE_DAYS)
+    soon = _ymd(ref + _NEAR_FUTURE)
     for year in reversed(years):
         bounds = _bounds(year, month, c.day)
         if bounds is not None and bounds[0] <= soon:
@@ -1842,7 +1856,8 @@ def _resolve_fixed(spec: _Fixed, anchor: _Anchor, tense: str | None) -> _Result 
             year = _infer_year(first, anchor.ref, tense)
         if year is None:
             return f"no year near {anchor.ref} has this date"
-        first, name = replace(first, year=year), anchor.name
+        # (a plain copy: ``dataclasses.replace`` costs several times more, once per date)
+        first, name = _Cal(year, first.month, first.day, first.season), anchor.name
         reason = _invalid(first)
         if reason is not None:
             return reason
@@ -1853,7 +1868,8 @@ def _resolve_fixed(spec: _Fixed, anchor: _Anchor, tense: str | None) -> _Result 
                 return reason
     if last is not None and _key(last) < _key(first):
         return "the range ends before it starts"
-    if first.year is not None and first.day is not None:
+    checked = spec.weekday is not None or spec.offset is not None  # a day said twice
+    if checked and first.year is not None and first.day is not None:
         day = date(first.year, first.month or 1, first.day)
         if spec.weekday is not None and day.isoweekday() != spec.weekday:
             return (f"weekday mismatch: the text names ISO weekday {spec.weekday}, "
