@@ -515,8 +515,8 @@ class _Context:
 class _Grammar:
     lex: _Lexicon
     rules: tuple[_Rule, ...]
-    future: _Regex
-    past: _Regex
+    future: _Regex  # a future cue
+    cue: _Regex  # a future cue (group "future") or a past cue, in one search
     past_endings: tuple[str, ...]
     past_word: _Regex  # a word of _PAST_MIN_LETTERS letters or more with a past ending
     not_dateline: _Regex  # words before a date that make it no dateline
@@ -1165,7 +1165,7 @@ def _grammar(lang: str) -> _Grammar:
         lex=lex,
         rules=rules,
         future=_Regex(_words(lex.words["future_cues"])),
-        past=_Regex(_words(lex.words["past_cues"])),
+        cue=_Regex(_cues(lex.words["future_cues"], lex.words["past_cues"])),
         past_endings=lex.words["past_endings"],
         past_word=_Regex(_past_word(lex.words["past_endings"])),
         not_dateline=_Regex(_words(lex.words["not_dateline"])),
@@ -1708,13 +1708,26 @@ def _tense(grammar: _Grammar, view: str, start: int, end: int) -> str | None:
         lo = stop.end()
     after = _SENTENCE_STOP.search(view, end, hi)
     hi = after.start() if after is not None else hi
-    if grammar.future.compiled.search(view, lo, hi) is not None:
-        return "future"
-    if grammar.past.compiled.search(view, lo, hi) is not None:
+    cue = grammar.cue.compiled.search(view, lo, hi)
+    if cue is not None:  # the first cue; no future cue starts before it
+        if cue.group("future") is not None or grammar.future.compiled.search(view, cue.start() + 1, hi):
+            return "future"
         return "past"
     if _past_word_in(grammar, view, lo, start) or _past_word_in(grammar, view, end, hi):
         return "past"
     return None
+
+
+def _cues(future: Iterable[str], past: Iterable[str]) -> str:
+    r"""Whole words that are ``future`` cues (group ``future``) or ``past`` ones: the
+    search finds the first cue of either kind, a future one where both start (each is
+    :func:`_words` of its list, the ``(?<!\w)`` shared).
+
+    >>> cue = re.compile(_cues(["will"], ["was", "will have"]))
+    >>> [(m.group(), m.group("future")) for m in cue.finditer("it was, it will have")]
+    [('was', None), ('will', 'will')]
+    """
+    return rf"(?<!\w)(?:(?P<future>{_alt(future)})(?!\w)|{_alt(past)}(?!\w))"
 
 
 def _past_word_in(grammar: _Grammar, view: str, lo: int, hi: int) -> bool:

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import calendar
+import random
+import re
 from datetime import date, timedelta
 
+import pytest
+from test_date_anchors import _texts
+
 from quantities import dates
+from quantities.normalize import to_view
 
 
 def _year_by_dates(c: dates._Cal, ref: date, tense: str | None) -> int | None:
@@ -51,3 +57,48 @@ def test_year_inference_equals_working_it_out_with_dates() -> None:
         if dates._infer_year(cal, ref, tense) != _year_by_dates(cal, ref, tense)
     ]
     assert not differ, differ[:5]
+
+
+def _tense_by_parts(grammar: dates._Grammar, cues: tuple[re.Pattern[str], re.Pattern[str]],
+                    view: str, start: int, end: int) -> str | None:
+    """The tense of a date's sentence with a search for each kind of cue in turn."""
+    future, past = cues
+    lo = max(0, start - dates._SENTENCE_REACH)
+    hi = min(len(view), end + dates._SENTENCE_REACH)
+    for stop in dates._SENTENCE_STOP.finditer(view, lo, start):
+        lo = stop.end()
+    after = dates._SENTENCE_STOP.search(view, end, hi)
+    hi = after.start() if after is not None else hi
+    if future.search(view, lo, hi) is not None:
+        return "future"
+    if past.search(view, lo, hi) is not None:
+        return "past"
+    if dates._past_word_in(grammar, view, lo, start) or dates._past_word_in(grammar, view, end, hi):
+        return "past"
+    return None
+
+
+@pytest.mark.parametrize("lang", ["en", "uk", "ru"])
+def test_one_search_for_both_cues_finds_the_tense_of_two(lang: str) -> None:
+    """:func:`dates._tense` looks for future and past cues in one search (and for a
+    future one after the first past one): the tenses of a search for each kind."""
+    grammar = dates._grammar(lang)
+    words = grammar.lex.words
+    future = re.compile(dates._words(words["future_cues"]))
+    past = re.compile(dates._words(words["past_cues"]))
+    rng = random.Random(20261122)
+    views = [to_view(t) for t in _texts(lang)[:200]]
+    views += [to_view(" ".join(words["past_cues"][:5] + words["future_cues"][:5])),
+              to_view(" ".join(words["future_cues"][-3:] + words["past_cues"][-3:]))]
+    tenses: dict[str | None, int] = {}
+    differ = []
+    for view in views:
+        for _ in range(40):
+            start = rng.randrange(len(view) + 1)
+            end = rng.randrange(start, min(len(view), start + 30) + 1)
+            tense = dates._tense(grammar, view, start, end)
+            tenses[tense] = tenses.get(tense, 0) + 1
+            if tense != _tense_by_parts(grammar, (future, past), view, start, end):
+                differ.append(view[max(0, start - 40):end + 40])
+    assert not differ, differ[:5]
+    assert len(tenses) == 3, tenses
