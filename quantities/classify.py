@@ -122,6 +122,7 @@ def cue_data(lang: str) -> CueData:
     )
 
 
+_OUTCOME_REACH = 40  # characters before a number searched for an outcome phrase
 #: What may not come just before a cue phrase. It is checked after the phrase's first
 #: letter (see ``alternation``), so that a search skips at C speed to where one can start.
 _NOT_AFTER_WORD = [r"[\w']"]
@@ -176,10 +177,10 @@ def _match_at(toks: _Words, i: int, index: dict[str, list[tuple[str, ...]]]) -> 
     return None
 
 
-def _find_noun(toks: _Words, data: CueData, of_words: frozenset[str]) -> tuple[int, int, str | None]:
+def _find_noun(toks: _Words, data: CueData) -> tuple[int, int, str | None]:
     """(first token, end token (exclusive), kind or None) of the counted noun phrase."""
     i = 0
-    if toks.words and toks.words[0] in of_words:
+    if toks.words and toks.words[0] in data.of_words:
         i = 1
     first = i
     seen = 0
@@ -282,7 +283,7 @@ def _outcome_after(toks: _Words, i: int, data: CueData) -> str | None:
 
 def _before(view: str, back: str, start: int, data: CueData) -> str | None:
     r"""The outcome phrase before the number at ``start`` (``before_re`` searched in the
-    40 characters before it), found by two matches on ``back`` (``view[::-1]``) at the
+    :data:`_OUTCOME_REACH` characters before it), found by two matches on ``back`` (``view[::-1]``) at the
     number's start, which read only the phrase: the phrase right before the number, and
     the phrase before a focus word ("killing only 5"). Each tries the longest phrase
     first, so each gives the leftmost start for its ending; the search gives the leftmost
@@ -301,7 +302,7 @@ def _before(view: str, back: str, start: int, data: CueData) -> str | None:
         best = far  # it starts further left
     if best is None:
         return None
-    lo = max(0, start - 40)
+    lo = max(0, start - _OUTCOME_REACH)
     if size - best.end() < lo:
         bm = data.before_re.search(view, lo, start)
         return None if bm is None else bm.group("o")
@@ -325,7 +326,7 @@ def classify(text: str, view: str, lang: str, cand: Candidate, back: str | None 
     ``back`` is ``view[::-1]`` (pass it when classifying many candidates of one view)."""
     data = cue_data(lang)
     toks = _tokens(view, cand.end, data)
-    first, end, kind = _find_noun(toks, data, data.of_words)
+    first, end, kind = _find_noun(toks, data)
     if end > first:
         cand.extra["counted"] = text[toks.start(first) : toks.end(end - 1)]
         cand.kind = kind or "count"

@@ -130,6 +130,7 @@ def qualifier_data(lang: str) -> QualifierData:
     )
 
 
+_PREFIX_REACH = 40  # characters before a number searched for a qualifier phrase
 _WORD_BEFORE = r"[\w']"  # may not come just before a prefix phrase of words
 _SIGN_BEFORE = r"[<>=!]"  # nor this before one of signs ("x>10" is fine)
 
@@ -196,16 +197,17 @@ def _backward_alternation(phrases: Iterable[str]) -> str:
 
 
 def _prefix_at(view: str, back: str, start: int, data: QualifierData) -> tuple[int, str] | None:
-    """The prefix phrase before the number at ``start`` within 40 characters: (where it
-    starts, its text). ``back`` is ``view[::-1]``."""
+    """The prefix phrase before the number at ``start`` within :data:`_PREFIX_REACH`
+    characters: (where it starts, its text). ``back`` is ``view[::-1]``."""
     size = len(view)
     m = data.prefix_back_re.match(back, size - start)
     if m is None:
         return None
     begin = size - m.end()
-    if begin >= start - 40:
+    lo = max(0, start - _PREFIX_REACH)
+    if begin >= lo:
         return begin, m.group("q")[::-1]
-    pm = data.prefix_re.search(view, max(0, start - 40), start)  # only a shorter one fits
+    pm = data.prefix_re.search(view, lo, start)  # only a shorter one fits
     return None if pm is None else (pm.start(), pm.group("q"))
 
 

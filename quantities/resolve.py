@@ -82,21 +82,9 @@ def _earliest(chosen: list[Candidate], owner: array[int], start: int, end: int) 
     return next(i for i, c in enumerate(chosen) if c.start < end and c.end > start)
 
 
-def _values(c: Candidate) -> tuple[Value | str | None, ...]:
-    """The distinct values of ``c`` in the order value, low, high (most candidates have
-    one value three times: checking it once gives the same verdicts)."""
-    value, low, high = c.value, c.low, c.high
-    if low is value:
-        return (value,) if high is value else (value, high)
-    return (value, low) if high is value or high is low else (value, low, high)
-
-
 def _magnitude_ok(v: Value | str | None) -> bool:
     """Is ``v`` no number, or a number of magnitude below 10^30?"""
-    kind = type(v)
-    if kind is int or kind is Decimal or isinstance(v, (int, Decimal)):
-        return -_MAX_MAGNITUDE < v < _MAX_MAGNITUDE  # type: ignore[operator]
-    return True
+    return not isinstance(v, (int, Decimal)) or -_MAX_MAGNITUDE < v < _MAX_MAGNITUDE
 
 
 def _count_problem(v: Value | str | None) -> str | None:
@@ -113,7 +101,7 @@ def _count_problem(v: Value | str | None) -> str | None:
 
 
 def _plausible(c: Candidate, options: Options, reference: date | None) -> str | None:
-    values = _values(c)
+    values = (c.value, c.low, c.high)
     for v in values:
         if not _magnitude_ok(v):
             return "a value of magnitude 10^30 or more is not a plausible quantity"
@@ -126,10 +114,7 @@ def _plausible(c: Candidate, options: Options, reference: date | None) -> str | 
         if limit is not None and isinstance(c.value, (int, Decimal)) and c.value > limit:
             return f"{c.kind} count {c.value} is above the plausible limit {limit}"
     low, high = c.low, c.high
-    if (
-        low is not high and isinstance(low, (int, Decimal)) and isinstance(high, (int, Decimal))
-        and low > high
-    ):
+    if isinstance(low, (int, Decimal)) and isinstance(high, (int, Decimal)) and low > high:
         return f"low {low} is above high {high}"
     if c.kind == "date" and isinstance(c.value, str):
         year = _year(c.value)

@@ -60,14 +60,13 @@ class SkipScan:
         parser: Any = importlib.import_module("re._parser")
         members = parser.parse(anchor).data[0]
         self._members = members
-        lead, must, _ = self._sequence(parser.parse(pattern.pattern, pattern.flags).data)
+        tree = parser.parse(pattern.pattern, pattern.flags).data
+        lead, must, _ = self._sequence(tree)
         caseless = bool(pattern.flags & re.IGNORECASE)
         self.lead: int | None = lead if must and lead <= _MAX_LEAD and not caseless else None
         #: the characters other than anchors that a match can start with (None: it is
         #: not known); a position before an anchor holding none of them is not tried
-        self.first: frozenset[str] | None = self._first_chars(
-            parser.parse(pattern.pattern, pattern.flags).data
-        )[0]
+        self.first: frozenset[str] | None = self._first_chars(tree)[0]
 
     # -------------------------------------------------------------- the analysis
     def _is_anchor_class(self, op: Any, av: Any) -> bool:
