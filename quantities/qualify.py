@@ -46,6 +46,7 @@ class QualifierData:
     suffix_re: re.Pattern[str]
     suffix_tags: dict[str, str]
     templates: tuple[_Template, ...]
+    any_infix_re: re.Pattern[str]  # the infix of some template: one test rules out most pairs
     not_before_duration: frozenset[str]
     joiner_re: re.Pattern[str]
     ratios: tuple[tuple[str, re.Pattern[str]], ...]
@@ -107,6 +108,7 @@ def qualifier_data(lang: str) -> QualifierData:
         suffix_re=suffix_re,
         suffix_tags=suffix_tags,
         templates=tuple(templates),
+        any_infix_re=re.compile("|".join(f"(?:{t.infix_re.pattern})" for t in templates) or "(?!)"),
         not_before_duration=frozenset(raw.get("ambiguous", {}).get("before_duration", [])),
         ratios=tuple(
             (t, re.compile(r"[ ]{1,3}" + _phrase(t.split("<a>")[1].split("<b>")[0].strip()) + r"[ ]{1,3}"))
@@ -242,6 +244,8 @@ def _range_at(
         return None
     if not _compatible(a, b) or a.num.vague or b.num.vague:
         return None
+    if data.any_infix_re.fullmatch(view, a.end, b.start) is None:
+        return None  # no template's infix: one test instead of one per template
     infix = view[a.end : b.start]
     for t in data.templates:
         if not t.infix_re.fullmatch(infix):

@@ -101,23 +101,26 @@ def _count_problem(v: Value | str | None) -> str | None:
 
 
 def _plausible(c: Candidate, options: Options, reference: date | None) -> str | None:
-    values = (c.value, c.low, c.high)
-    for v in values:
-        if not _magnitude_ok(v):
+    value, low, high = c.value, c.low, c.high
+    for v in (value, low, high):
+        # None and date strings have no magnitude; ints and Decimals must be below 10^30
+        if v is not None and v.__class__ is not str and not _magnitude_ok(v):
             return "a value of magnitude 10^30 or more is not a plausible quantity"
-    if c.kind in COUNT_KINDS:
-        for v in values:
+    kind = c.kind
+    if kind in COUNT_KINDS:
+        for v in (value, low, high):
             problem = _count_problem(v)
             if problem is not None:
                 return problem
-        limit = options.limits.get(c.kind)
-        if limit is not None and isinstance(c.value, (int, Decimal)) and c.value > limit:
-            return f"{c.kind} count {c.value} is above the plausible limit {limit}"
-    low, high = c.low, c.high
-    if isinstance(low, (int, Decimal)) and isinstance(high, (int, Decimal)) and low > high:
+        limit = options.limits.get(kind)
+        if limit is not None and isinstance(value, (int, Decimal)) and value > limit:
+            return f"{kind} count {value} is above the plausible limit {limit}"
+    if low is not None and high is not None and isinstance(low, (int, Decimal)) and isinstance(
+        high, (int, Decimal)
+    ) and low > high:
         return f"low {low} is above high {high}"
-    if c.kind == "date" and isinstance(c.value, str):
-        year = _year(c.value)
+    if kind == "date" and isinstance(value, str):
+        year = _year(value)
         centre = reference.year if reference is not None else 2000
         if year is not None and abs(year - centre) > options.date_window_years:
             return f"year {year} is outside the window of {options.date_window_years} years"
