@@ -67,7 +67,12 @@ Count = Annotated[int, Field(ge=0)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: a model's validator and serializer are built on its first use, not at
+    # import, so that the bases, never used alone, are never built, nor Rejection,
+    # Extraction or BatchRecord in a process that only calls extract(). The facts are
+    # built at import (``defer_build=False``): extract() needs them all (one TypeAdapter
+    # of the ``Fact`` union) and the models holding facts then reuse them.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class _FactBase(_Model):
@@ -95,7 +100,7 @@ class _CountBase(_FactBase):
     counted: str | None = Field(default=None, description="The counted noun phrase.")
 
 
-class CountFact(_CountBase):
+class CountFact(_CountBase, defer_build=False):
     """A count of something: troops, aircraft, flights, equipment, people or other nouns."""
 
     kind: CountKind
@@ -104,14 +109,14 @@ class CountFact(_CountBase):
     )
 
 
-class CasualtyFact(_CountBase):
+class CasualtyFact(_CountBase, defer_build=False):
     """People killed, injured, arrested, missing, ..."""
 
     kind: Literal["casualties"] = "casualties"
     outcome: str
 
 
-class DateFact(_FactBase):
+class DateFact(_FactBase, defer_build=False):
     """A calendar date, month, season or year (or an interval of them), ISO 8601."""
 
     kind: Literal["date"] = "date"
@@ -126,33 +131,33 @@ class DateFact(_FactBase):
     )
 
 
-class DurationFact(_NumericBase):
+class DurationFact(_NumericBase, defer_build=False):
     """A length of time; ``unit`` is a pint unit name, ``iso_duration`` ISO 8601."""
 
     kind: Literal["duration"] = "duration"
     iso_duration: str
 
 
-class QuantityFact(_NumericBase):
+class QuantityFact(_NumericBase, defer_build=False):
     """A physical quantity; ``unit`` is pint's canonical name, dimension-checked."""
 
     kind: Literal["quantity"] = "quantity"
     dimensionality: str = Field(description="pint dimensionality, e.g. '[length]'.")
 
 
-class MoneyFact(_NumericBase):
+class MoneyFact(_NumericBase, defer_build=False):
     """An amount of money; ``unit`` is an ISO 4217 code (null if unknown)."""
 
     kind: Literal["money"] = "money"
 
 
-class PercentFact(_NumericBase):
+class PercentFact(_NumericBase, defer_build=False):
     """A percentage: ``value`` 35 for "35%"."""
 
     kind: Literal["percent"] = "percent"
 
 
-class NumberFact(_NumericBase):
+class NumberFact(_NumericBase, defer_build=False):
     """A bare number with nothing counted or measured (returned only on request)."""
 
     kind: Literal["number"] = "number"
