@@ -17,7 +17,7 @@ from quantities.candidates import Num, Rejected
 from quantities.errors import DataError
 from quantities.lang import load
 from quantities.numbers import alternation, number_data
-from quantities.skipscan import DIGITS_SUPERSET, WordScan
+from quantities.skipscan import WordScan, digits_superset
 
 __all__ = ["FilterData", "filter_data", "glued_identifier", "split_numbers"]
 
@@ -29,7 +29,7 @@ __all__ = ["FilterData", "filter_data", "glued_identifier", "split_numbers"]
 # digit in Python, every digit of every number).
 _PHONE_TAIL = r"\d{2,4}(?:[ -]\d{2,4}){1,4}(?![\w])"
 _PHONE = re.compile(
-    rf"[+({DIGITS_SUPERSET}](?<![\w+][+(\d])"  # "\d" as ranges: the branches check it
+    digits_superset(r"[+(\d]") + r"(?<![\w+][+(\d])"  # "\d" as ranges: the branches check it
     rf"(?:(?<=\+)\d{{1,3}}[ -]?(?:\(\d{{2,5}}\)[ ]?)?{_PHONE_TAIL}"
     rf"|(?<=\()\d{{2,5}}\)[ ]?{_PHONE_TAIL}"
     r"|(?<=\d)\d{1,3}(?:[ -]\d{2,4}){1,4}(?![\w]))"

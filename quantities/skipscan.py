@@ -30,7 +30,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["DIGITS_SUPERSET", "SkipScan", "WordScan"]
+__all__ = ["DIGITS_SUPERSET", "SkipScan", "WordScan", "digits_superset"]
 
 _SRE: Any = importlib.import_module("re._constants")
 _MAX_LEAD = 16  # further than this: not worth it, scan everything
@@ -38,7 +38,40 @@ _MAX_LEAD = 16  # further than this: not worth it, scan everything
 #: digit lies between "9" and U+0660. The regex engine tests ranges about twice as fast
 #: as the Unicode digit category, so a class searched through a whole text is written
 #: with these, and the few other characters it lets through are checked afterwards.
+#: (:func:`digits_superset` writes such a class so that it compiles fast.)
 DIGITS_SUPERSET = "0-9\u0660-\U0010ffff"
+_BELOW_SUPERSET = "".join(map(chr, range(0x660)))  # where DIGITS_SUPERSET is "0-9" only
+
+
+def digits_superset(anchor: str) -> str:
+    r"""The character class ``anchor`` (``"[+(\d]"``) with ``\d`` read as
+    :data:`DIGITS_SUPERSET`, written as the complement of the characters below U+0660
+    that it does not hold: the same set, but compiled in a tenth of a millisecond, where
+    a range reaching U+10FFFF costs the regex compiler 3 to 4 ms (of a cold start's 0.3 s).
+
+    >>> digits_superset(r"[+(\d]")
+    '[^\\x00-\\x27\\x29-\\x2a\\x2c-\\x2f\\x3a-\\u065f]'
+    >>> fast, slow = re.compile(digits_superset(r"[+(\d]")), re.compile(f"[+({DIGITS_SUPERSET}]")
+    >>> sample = "+(-5\u0660x\U0001f600"
+    >>> [c for c in sample if fast.match(c)] == [c for c in sample if slow.match(c)]
+    True
+    """
+    held = set(re.compile(anchor).findall(_BELOW_SUPERSET))
+    ranges: list[str] = []
+    start = None
+    for code in range(0x661):
+        outside = code < 0x660 and chr(code) not in held
+        if outside and start is None:
+            start = code
+        elif not outside and start is not None:
+            last = code - 1
+            ranges.append(_escape(start) if last == start else f"{_escape(start)}-{_escape(last)}")
+            start = None
+    return f"[^{''.join(ranges)}]" if ranges else "[\\s\\S]"
+
+
+def _escape(code: int) -> str:
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 class SkipScan:
@@ -53,7 +86,7 @@ class SkipScan:
         self.anchor = re.compile(anchor)
         # what the scan searches for: the anchor class with "\d" as ranges, each character
         # found then checked by a lookbehind (the same positions, found faster)
-        fast = anchor.replace(r"\d", DIGITS_SUPERSET)
+        fast = digits_superset(anchor) if r"\d" in anchor else anchor
         self._find = re.compile(f"{fast}(?<={anchor})" if fast != anchor else anchor)
         if not (anchor.startswith("[") and anchor.endswith("]")):
             raise ValueError(f"anchor must be a character class, not {anchor!r}")

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 
 from quantities.filters import _PHONE, _Chain
 from quantities.numbers import _VULGAR, _parse_words, _scan_digits, alternation, number_data
-from quantities.skipscan import DIGITS_SUPERSET, SkipScan, WordScan
+from quantities.skipscan import DIGITS_SUPERSET, SkipScan, WordScan, digits_superset
 
 _WORDS = ["one", "one by one", "two", "twenty", "a dozen", "at one point", "point"]
 _PHONE_PLAIN = re.compile(
@@ -114,6 +114,16 @@ def test_digits_superset_holds_every_digit() -> None:
     """``DIGITS_SUPERSET`` leaves out only code points that are no decimal digit."""
     digits = re.compile(f"[{DIGITS_SUPERSET}]")
     assert not any(chr(c).isdecimal() for c in range(0x110000) if not digits.match(chr(c)))
+
+
+@pytest.mark.parametrize("anchor", [r"[\d]", r"[+(\d]", rf"[\d{_VULGAR}]", r"[\d\u0600-\u0700]"])
+def test_digits_superset_class_is_the_range_class(anchor: str) -> None:
+    """The fast-compiling class :func:`digits_superset` writes holds exactly the code
+    points of the class written with ``DIGITS_SUPERSET``, over all of Unicode."""
+    fast = re.compile(digits_superset(anchor))
+    slow = re.compile(anchor.replace(r"\d", DIGITS_SUPERSET))
+    everything = "".join(map(chr, range(0x110000)))
+    assert fast.findall(everything) == slow.findall(everything)
 
 
 @cache
