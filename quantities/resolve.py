@@ -22,6 +22,7 @@ from quantities.options import Options
 __all__ = ["resolve"]
 
 _FACT: TypeAdapter[Any] = TypeAdapter(Fact)
+_FACTS: TypeAdapter[list[Any]] = TypeAdapter(list[Fact])
 _NUMERIC_KINDS = frozenset(["quantity", "money", "percent", "duration", "number"])
 #: No plausible value reaches this; larger ones would become JSON integers of any length
 #: (Python's ``json`` refuses more than 4300 digits, and writing them is quadratic).
@@ -205,8 +206,8 @@ def resolve(
     for cand, winner in lost:
         shown = text[winner.start : winner.end]
         rejections.append(_reject(text, cand, f"overlaps a {winner.kind} fact {shown!r}"))
-    facts: list[Any] = []
-    all_numbers, kinds, validate = options.all_numbers, options.kinds, _FACT.validate_python
+    kept: list[Candidate] = []
+    all_numbers, kinds = options.all_numbers, options.kinds
     # by position; the same span in the order of choosing (the sort is stable)
     for cand in sorted(chosen, key=_position):
         if cand.kind == "number" and not all_numbers:
@@ -215,11 +216,18 @@ def resolve(
             continue
         if kinds is not None and cand.kind not in kinds:
             continue
-        try:
-            facts.append(validate(_payload(cand, text, lang)))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            rejections.append(_reject(text, cand, f"invalid: {first['loc']}: {first['msg']}"))
+        kept.append(cand)
+    payloads = [_payload(cand, text, lang) for cand in kept]
+    try:  # all at once: a fifth cheaper than one call per fact
+        facts: list[Any] = _FACTS.validate_python(payloads)
+    except ValidationError:  # one by one, to turn down only the invalid ones
+        facts = []
+        for cand, payload in zip(kept, payloads, strict=True):
+            try:
+                facts.append(_FACT.validate_python(payload))
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                rejections.append(_reject(text, cand, f"invalid: {first['loc']}: {first['msg']}"))
     rejections.sort(key=lambda r: (r.start, r.end, r.rule))
     return facts, rejections
 
