@@ -82,6 +82,9 @@ _PAST_MIN_LETTERS = 4  # a word this long ending in a past ending is a past-tens
 # The end of a sentence: not the point of "0.4%" or "Dr.Smith".
 # (It starts with a set of characters, so the engine skips ahead to one.)
 _SENTENCE_STOP = re.compile(r"[.!?\n](?:(?<=\n)|(?=[ \n\"'»”)]|\Z))")
+# the last sentence end in a window of _SENTENCE_REACH characters: the greedy repeat
+# takes the window and backs off from its end (one pass, not a loop over every stop)
+_LAST_STOP = re.compile(rf"(?s:.{{0,{_SENTENCE_REACH}}})" + _SENTENCE_STOP.pattern)
 _QUOTES = frozenset("«\"„“'")
 _LETTERS = re.compile(r"[^\W\d_][\w']*+")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -294,9 +297,15 @@ def _lexicon(lang: str) -> _Lexicon:
 
 
 # ------------------------------------------------------------------ partial results
+#
+# The classes made per date (calendar points, specs, hits, a text's scan) are plain
+# slotted dataclasses, hashed as frozen ones are, but never changed once made by
+# convention only: a frozen dataclass's __init__ sets each field through
+# object.__setattr__, three times the cost of a plain one (0.64 against 0.18 us for a
+# _Hit), and several are made per date.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class _Cal:
     """A calendar point as written: any of year, month and day may be missing."""
 
@@ -314,7 +323,7 @@ class _Cal:
         return "month" if self.month is not None else "year"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class _Fixed:
     """A date, month, season or year (or an interval of them) named by the calendar."""
 
@@ -325,7 +334,7 @@ class _Fixed:
     offset: int | None = None  # days from the reference date said next to it ("today, ...")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class _Shift:
     """``amount`` units from the reference date; ``whole`` = the whole unit period."""
 
@@ -334,7 +343,7 @@ class _Shift:
     whole: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class _WeekdayRef:
     """A weekday relative to the reference date. ``mode``: bare, before, following, week."""
 
@@ -343,7 +352,7 @@ class _WeekdayRef:
     weeks: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class _MonthRef:
     """A month shifted from the reference month: "last March", "next May"."""
 
@@ -351,7 +360,7 @@ class _MonthRef:
     shift: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class _NthInMonth:
     """The n-th weekday (or day, ``weekday`` None) of a month; ``nth`` -1 = the last."""
 
@@ -364,7 +373,7 @@ class _NthInMonth:
 _Spec = _Fixed | _Shift | _WeekdayRef | _MonthRef | _NthInMonth
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class _Hit:
     """A rule's match: a spec to resolve, or the reason it was turned down."""
 
@@ -529,7 +538,7 @@ class _Grammar:
     ordered: tuple[tuple[int, _Rule, str | None], ...]  # (order, rule, its feature) of rules
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class _Scan:
     """What a rule's builder may look at."""
 
@@ -1164,7 +1173,7 @@ def _grammar(lang: str) -> _Grammar:
     return _Grammar(
         lex=lex,
         rules=rules,
-        future=_Regex(_words(lex.words["future_cues"])),
+        future=_Regex(_cues(lex.words["future_cues"])),
         cue=_Regex(_cues(lex.words["future_cues"], lex.words["past_cues"])),
         past_endings=lex.words["past_endings"],
         past_word=_Regex(_past_word(lex.words["past_endings"])),
@@ -1339,10 +1348,29 @@ def _scanner(lex: _Lexicon) -> _Scanner:
     starts = f"(?:{alternation(prefix)})" if prefix else "(?!)"
     body = rf"(?:(?=(?P<w>{firsts}))(?P<p>{starts})?|(?P<q>{starts}))"
     return _Scanner(
-        pattern=re.compile(rf"\W{body}"),
+        pattern=re.compile(rf"\W{_two_letters([*whole, *prefix])}{body}"),
         whole=MappingProxyType(whole_map),
         prefix=MappingProxyType(prefix_map),
     )
+
+
+def _two_letters(words: Iterable[str]) -> str:
+    r"""A lookahead for the first two characters of one of ``words`` (the first one
+    alone for a one-letter word): a cheap test that turns down most word starts before
+    the scanner's alternations are tried (a sixth of its time on English news).
+
+    >>> _two_letters(["may", "mid", "march", "in", "в"])
+    '(?=in|m[ai]|в)'
+    """
+    seconds: dict[str, set[str]] = {}
+    for word in words:
+        seconds.setdefault(word[0], set()).add(word[1:2])
+    branches = []
+    for first, after in sorted(seconds.items()):
+        second = "".join(re.escape(c) for c in sorted(after))
+        branches.append(re.escape(first) + (
+            "" if "" in after else second if len(after) == 1 else f"[{second}]"))
+    return "(?=" + "|".join(branches) + ")" if branches else "(?!)"
 
 
 def _features(lex: _Lexicon, p: _Parts) -> Mapping[str, _Regex]:
@@ -1628,7 +1656,7 @@ def _join_range(grammar: _Grammar, view: str, a: _Hit, b: _Hit) -> _Hit | None:
 # ------------------------------------------------------------------------ resolving
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class _Anchor:
     """What completes a year-less date: the reference date, the dateline, or nothing."""
 
@@ -1704,13 +1732,14 @@ def _tense(grammar: _Grammar, view: str, start: int, end: int) -> str | None:
     ``past_endings``), else None."""
     lo = max(0, start - _SENTENCE_REACH)
     hi = min(len(view), end + _SENTENCE_REACH)
-    for stop in _SENTENCE_STOP.finditer(view, lo, start):
-        lo = stop.end()
+    last = _LAST_STOP.match(view, lo, start)
+    if last is not None:
+        lo = last.end()
     after = _SENTENCE_STOP.search(view, end, hi)
     hi = after.start() if after is not None else hi
     cue = grammar.cue.compiled.search(view, lo, hi)
     if cue is not None:  # the first cue; no future cue starts before it
-        if cue.group("future") is not None or grammar.future.compiled.search(view, cue.start() + 1, hi):
+        if cue.lastgroup is not None or grammar.future.compiled.search(view, cue.start() + 1, hi):
             return "future"
         return "past"
     if _past_word_in(grammar, view, lo, start) or _past_word_in(grammar, view, end, hi):
@@ -1718,16 +1747,41 @@ def _tense(grammar: _Grammar, view: str, start: int, end: int) -> str | None:
     return None
 
 
-def _cues(future: Iterable[str], past: Iterable[str]) -> str:
-    r"""Whole words that are ``future`` cues (group ``future``) or ``past`` ones: the
-    search finds the first cue of either kind, a future one where both start (each is
-    :func:`_words` of its list, the ``(?<!\w)`` shared).
+def _cues(future: Iterable[str], past: Iterable[str] = ()) -> str:
+    r"""Whole words that are ``future`` cues (each in a group named ``future<n>``) or
+    ``past`` ones: the search finds the first cue of either kind, a future one where both
+    start (``m.lastgroup`` is None for a past one). The same matches as
+    ``(?<!\w)(?:(?P<future>F)(?!\w)|P(?!\w))`` with :func:`_alt` of each list, but the
+    pattern starts with the first letters of the words and looks back only after one of
+    them, so the engine skips at C speed to those letters instead of trying every
+    position of a sentence (a leading look back is tried everywhere).
 
     >>> cue = re.compile(_cues(["will"], ["was", "will have"]))
-    >>> [(m.group(), m.group("future")) for m in cue.finditer("it was, it will have")]
-    [('was', None), ('will', 'will')]
+    >>> [(m.group(), m.lastgroup) for m in cue.finditer("it was, it will have")]
+    [('was', None), ('will', 'future0')]
+    >>> _cues(["in", "on"])
+    '(?:i(?<!\\wi)(?:(?P<future0>n)(?!\\w))|o(?<!\\wo)(?:(?P<future1>n)(?!\\w)))'
     """
-    return rf"(?<!\w)(?:(?P<future>{_alt(future)})(?!\w)|{_alt(past)}(?!\w))"
+    tries: list[_Trie] = []
+    for forms in (future, past):
+        trie: _Trie = {}
+        for form in set(forms):
+            node = trie
+            for char in form:
+                node = node.setdefault(char, {})
+            node[_END] = {}
+        tries.append(trie)
+    ahead, behind = tries
+    branches = []
+    for n, first in enumerate(sorted({*ahead, *behind})):
+        tails = []
+        if first in ahead:
+            tails.append(rf"(?P<future{n}>{_emit(ahead[first])})(?!\w)")
+        if first in behind:
+            tails.append(rf"{_emit(behind[first])}(?!\w)")
+        char = re.escape(first)
+        branches.append(rf"{char}(?<!\w{char})(?:{'|'.join(tails)})")
+    return "(?:" + "|".join(branches) + ")" if branches else "(?!)"
 
 
 def _past_word_in(grammar: _Grammar, view: str, lo: int, hi: int) -> bool:
@@ -2007,12 +2061,6 @@ def _candidate(hit: _Hit, result: _Result, tense: str | None) -> Candidate:
     )
 
 
-def _ordered(hit: _Hit, order: int) -> _Hit:
-    """``hit`` with its rule's place in the grammar (a plain copy: ``dataclasses.replace``
-    costs several times more, once per hit)."""
-    return _Hit(hit.start, hit.end, hit.rule, hit.spec, hit.reason, hit.also, order)
-
-
 def find_dates(
     text: str, view: str, lang: str, reference: date | None
 ) -> tuple[list[Candidate], list[Rejected]]:
@@ -2034,7 +2082,8 @@ def find_dates(
         for m in _matches(rule, view, spans):
             hit = rule.build(scan, m)
             if hit is not None and hit.end > hit.start:
-                hits.append(_ordered(hit, order))
+                hit.order = order  # a new hit of this rule's: no copy needed
+                hits.append(hit)
     if not hits:
         return [], []
     # one hit (most paragraphs): nothing to choose between or join

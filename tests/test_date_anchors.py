@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from itertools import islice
 
 import pytest
@@ -88,3 +89,24 @@ def test_the_past_word_search_equals_a_loop_over_the_words(lang: str) -> None:
         view = "это данный момент"
         assert not dates._past_word_in(grammar, view, view.index("нный"), len(view))
         assert dates._past_word_in(grammar, view, view.index("данный"), len(view))
+
+
+@pytest.mark.parametrize("lang", ["en", "uk", "ru"])
+def test_the_scanners_two_letter_test_turns_down_no_feature_word(lang: str) -> None:
+    """The word scanner's lookahead for the first two letters of a feature word
+    (``dates._two_letters``) is a shortcut only: without it, the scanner finds the same
+    words at the same places, in whole texts and in random windows of them."""
+    scanner = dates._grammar(lang).scanner
+    shortcut = dates._two_letters([*scanner.whole, *scanner.prefix])
+    assert scanner.pattern.pattern.count(shortcut) == 1
+    plain = re.compile(scanner.pattern.pattern.replace(shortcut, "", 1))
+    rng = random.Random(20261123)
+    views = [" " + to_view(t) for t in _texts(lang)]
+    views += [view[a:a + rng.randrange(1, 300)] for view in views[:300]
+              for a in (rng.randrange(len(view)),)]
+    found = 0
+    for view in views:
+        fast = [(m.span(), m.group("w", "p", "q")) for m in scanner.pattern.finditer(view)]
+        assert fast == [(m.span(), m.group("w", "p", "q")) for m in plain.finditer(view)], view[:80]
+        found += len(fast)
+    assert found > 100
