@@ -110,3 +110,31 @@ def test_the_scanners_two_letter_test_turns_down_no_feature_word(lang: str) -> N
         assert fast == [(m.span(), m.group("w", "p", "q")) for m in plain.finditer(view)], view[:80]
         found += len(fast)
     assert found > 100
+
+
+def test_the_scanners_first_class_leaves_out_word_characters_only() -> None:
+    """The scanner starts with ``dates._NOT_WORD_LEAD`` (a bitmap class, cheaper than
+    ``\\W``) and checks ``\\W`` after it: so the class must hold every non-word character
+    of Unicode."""
+    lead = re.compile(dates._NOT_WORD_LEAD)
+    word = re.compile(r"\w")
+    missing = [hex(c) for c in range(0x110000) if not lead.match(chr(c)) and not word.match(chr(c))]
+    assert not missing, missing[:10]
+    assert not lead.match("a") and not lead.match("я") and lead.match(" ")
+
+
+@pytest.mark.parametrize("lang", ["en", "uk", "ru"])
+def test_the_digit_features_are_the_runs_of_their_lengths(lang: str) -> None:
+    """``year_digits`` (a maximal run of four digits) and ``day_digits`` (of one or two,
+    followed by "." or "/"), found in one pass: the same as taken from all digit runs."""
+    grammar = dates._grammar(lang)
+    rng = random.Random(20261124)
+    views = [to_view(t) for t in _texts(lang)]
+    views += ["1.2/2020 12345 123. 12/ 1234/ 0.5 2020", "7.", "2021"]
+    views += [view[a:a + rng.randrange(1, 300)] for view in views[:300] for a in (rng.randrange(len(view)),)]
+    for view in views:
+        runs = [m.span() for m in re.finditer(r"[0-9]+", view)]
+        spans = dates._anchor_spans(grammar, view)
+        assert spans["year_digits"] == [(a, b) for a, b in runs if b - a == 4], view[:80]
+        days = [(a, b) for a, b in runs if b - a <= 2 and view[b:b + 1] in (".", "/")]
+        assert spans["day_digits"] == days, view[:80]
