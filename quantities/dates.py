@@ -48,7 +48,7 @@ from __future__ import annotations
 import calendar
 import importlib
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache, cached_property
@@ -497,6 +497,12 @@ class _Rule:
         """How far past its start a match attempt may read (lookaheads included)."""
         return self.geometry[2]
 
+    @cached_property
+    def window(self) -> tuple[Callable[[str, int, int], re.Match[str] | None], int, int]:
+        """(the pattern's bound ``search``, width, reach): what :func:`_matches` uses, looked
+        up once (a document's dates are found in a few microseconds each)."""
+        return self.pattern.search, self.width, self.reach
+
 
 @dataclass(frozen=True)
 class _Context:
@@ -518,6 +524,14 @@ class _Context:
     @cached_property
     def before(self) -> int:
         return 0 if self.measure is None else _SRE_PARSER.parse(self.measure).getwidth()[1]
+
+    @cached_property
+    def test(self) -> tuple[Callable[[str, int, int], re.Match[str] | None], int]:
+        """(the pattern's bound ``match`` and 0, or its bound ``search`` and how far back
+        it looks): what :func:`_narrowed` uses, looked up once."""
+        if self.measure is None:
+            return self.pattern.match, 0
+        return self.pattern.search, self.before
 
 
 @dataclass(frozen=True, slots=True)
@@ -1531,19 +1545,20 @@ def _narrowed(context: _Context, view: str, spans: list[tuple[int, int]]) -> lis
     """
     if not spans:
         return spans  # its pattern is not even compiled
-    pattern = context.regex.compiled
-    ahead = context.measure is None  # it matches at the occurrence, else it ends there
+    # it matches at the occurrence (back 0: from the occurrence to the text's end),
+    # else it ends there and starts at most ``back`` characters earlier
+    test, back = context.test
     if len(spans) == 1:
         at = spans[0][0]
-        found = pattern.match(view, at) if ahead else pattern.search(view, max(0, at - context.before), at)
+        found = test(view, at, len(view)) if back == 0 else test(view, at - back if at > back else 0, at)
         return spans if found is not None else []
-    if ahead:
-        return [span for span in spans if pattern.match(view, span[0])]
-    back = context.before
-    return [span for span in spans if pattern.search(view, max(0, span[0] - back), span[0])]
+    if back == 0:
+        n = len(view)
+        return [span for span in spans if test(view, span[0], n)]
+    return [span for span in spans if test(view, max(0, span[0] - back), span[0])]
 
 
-def _matches(rule: _Rule, view: str, spans: dict[str, list[tuple[int, int]]]) -> Iterator[re.Match[str]]:
+def _matches(rule: _Rule, view: str, spans: dict[str, list[tuple[int, int]]]) -> list[re.Match[str]]:
     """The matches of ``rule.pattern.finditer(view)``, found only around its anchors.
 
     A match contains its rule's feature, so it starts less than ``width`` before an
@@ -1564,26 +1579,29 @@ def _matches(rule: _Rule, view: str, spans: dict[str, list[tuple[int, int]]]) ->
     """
     feature = rule.feature
     if feature is not None and not spans[feature]:
-        return  # no match: the rule's pattern is not even compiled
-    if rule.anchor is None:
-        yield from rule.pattern.finditer(view)
-        return
-    search = rule.pattern.search
-    width, reach = rule.width, rule.reach
+        return []  # no match: the rule's pattern is not even compiled
+    anchor = rule.anchor
+    if anchor is None:
+        return list(rule.pattern.finditer(view))
+    search, width, reach = rule.window
     n = len(view)
     pos = 0
-    for a_start, a_end in spans[rule.anchor]:
+    found: list[re.Match[str]] = []
+    for a_start, a_end in spans[anchor]:
         while a_end > pos:
             last = a_end - 1
-            m = search(view, max(pos, a_start - width + 1), min(n, last + reach))
+            lo = a_start - width + 1
+            hi = last + reach
+            m = search(view, lo if lo > pos else pos, hi if hi < n else n)
             if m is None or m.start() > last:
                 pos = a_end
                 break
             if m.end() == m.start():  # empty: finditer's own stepping from here on
-                yield from rule.pattern.finditer(view, m.start())
-                return
-            yield m
+                found += rule.pattern.finditer(view, m.start())
+                return found
+            found.append(m)
             pos = m.end()
+    return found
 
 
 # ------------------------------------------------------------------ choosing matches
