@@ -528,7 +528,7 @@ class _Context:
     @cached_property
     def test(self) -> tuple[Callable[[str, int, int], re.Match[str] | None], int]:
         """(the pattern's bound ``match`` and 0, or its bound ``search`` and how far back
-        it looks): what :func:`_narrowed` uses, looked up once."""
+        it looks): what :func:`_anchor_spans` uses, looked up once."""
         if self.measure is None:
             return self.pattern.match, 0
         return self.pattern.search, self.before
@@ -540,6 +540,7 @@ class _Grammar:
     rules: tuple[_Rule, ...]
     future: _Regex  # a future cue
     cue: _Regex  # a future cue (group "future") or a past cue, in one search
+    cue_after: _Regex  # the same after a non-word character (see _cues)
     past_endings: tuple[str, ...]
     past_word: _Regex  # a word of _PAST_MIN_LETTERS letters or more with a past ending
     not_dateline: _Regex  # words before a date that make it no dateline
@@ -1189,6 +1190,7 @@ def _grammar(lang: str) -> _Grammar:
         rules=rules,
         future=_Regex(_cues(lex.words["future_cues"])),
         cue=_Regex(_cues(lex.words["future_cues"], lex.words["past_cues"])),
+        cue_after=_Regex(_cues(lex.words["future_cues"], lex.words["past_cues"], after=True)),
         past_endings=lex.words["past_endings"],
         past_word=_Regex(_past_word(lex.words["past_endings"])),
         not_dateline=_Regex(_words(lex.words["not_dateline"])),
@@ -1531,31 +1533,27 @@ def _anchor_spans(grammar: _Grammar, view: str) -> dict[str, list[tuple[int, int
         for name in check:
             if features[name].compiled.match(view, at):
                 spans[name].append((at, at + 1))
+    # The occurrences of each context: those of its base where its pattern matches (at
+    # the occurrence, or ending there); a single one, the usual case in a paragraph, is
+    # tested without a list comprehension. The lists are never changed once made, so a
+    # context may share its base's.
+    n = len(view)
     for name, context in grammar.contexts.items():
         base = spans[context.base]
-        spans[name] = _narrowed(context, view, base) if base else base
+        if len(base) > 1:
+            test, back = context.test
+            if back == 0:
+                kept = [span for span in base if test(view, span[0], n)]
+            else:
+                kept = [span for span in base if test(view, span[0] - back if span[0] > back else 0, span[0])]
+            base = base if len(kept) == len(base) else kept
+        elif base:
+            test, back = context.test
+            at = base[0][0]
+            if (test(view, at, n) if back == 0 else test(view, at - back if at > back else 0, at)) is None:
+                base = []
+        spans[name] = base
     return spans
-
-
-def _narrowed(context: _Context, view: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The occurrences ``spans`` of a feature where ``context`` holds.
-
-    A single occurrence (the usual case in a paragraph) is tested without a list
-    comprehension; the lists returned are never changed, so ``spans`` itself may be.
-    """
-    if not spans:
-        return spans  # its pattern is not even compiled
-    # it matches at the occurrence (back 0: from the occurrence to the text's end),
-    # else it ends there and starts at most ``back`` characters earlier
-    test, back = context.test
-    if len(spans) == 1:
-        at = spans[0][0]
-        found = test(view, at, len(view)) if back == 0 else test(view, at - back if at > back else 0, at)
-        return spans if found is not None else []
-    if back == 0:
-        n = len(view)
-        return [span for span in spans if test(view, span[0], n)]
-    return [span for span in spans if test(view, max(0, span[0] - back), span[0])]
 
 
 def _matches(rule: _Rule, view: str, spans: dict[str, list[tuple[int, int]]]) -> list[re.Match[str]]:
@@ -1767,9 +1765,14 @@ def _tense(grammar: _Grammar, view: str, start: int, end: int) -> str | None:
         lo = last.end()
     after = _SENTENCE_STOP.search(view, end, hi)
     hi = after.start() if after is not None else hi
-    cue = grammar.cue.compiled.search(view, lo, hi)
+    if lo > 0:  # a cue after the window's first character: matched with the one before it
+        cue = grammar.cue_after.compiled.search(view, lo - 1, hi)
+        at = cue.start() + 1 if cue is not None else 0  # where the cue starts
+    else:
+        cue = grammar.cue.compiled.search(view, 0, hi)
+        at = cue.start() if cue is not None else 0
     if cue is not None:  # the first cue; no future cue starts before it
-        if cue.lastgroup is not None or grammar.future.compiled.search(view, cue.start() + 1, hi):
+        if cue.lastgroup is not None or grammar.future.compiled.search(view, at + 1, hi):
             return "future"
         return "past"
     if _past_word_in(grammar, view, lo, start) or _past_word_in(grammar, view, end, hi):
@@ -1777,7 +1780,7 @@ def _tense(grammar: _Grammar, view: str, start: int, end: int) -> str | None:
     return None
 
 
-def _cues(future: Iterable[str], past: Iterable[str] = ()) -> str:
+def _cues(future: Iterable[str], past: Iterable[str] = (), after: bool = False) -> str:
     r"""Whole words that are ``future`` cues (each in a group named ``future<n>``) or
     ``past`` ones: the search finds the first cue of either kind, a future one where both
     start (``m.lastgroup`` is None for a past one). The same matches as
@@ -1791,6 +1794,16 @@ def _cues(future: Iterable[str], past: Iterable[str] = ()) -> str:
     [('was', None), ('will', 'future0')]
     >>> _cues(["in", "on"])
     '(?:i(?<!\\wi)(?:(?P<future0>n)(?!\\w))|o(?<!\\wo)(?:(?P<future1>n)(?!\\w)))'
+
+    ``after``: the same cues, each matched with the non-word character before it (a
+    search from one character before the window): the engine then skips ahead to the
+    non-word characters, a bitmap test (see _NOT_WORD_LEAD), instead of stopping at
+    every letter a cue starts with (most letters) to look back. It finds no cue at the
+    text's very start.
+
+    >>> cue = re.compile(_cues(["will"], ["was", "will have"], after=True))
+    >>> [(m.group(), m.lastgroup) for m in cue.finditer("was, it will have")]
+    [(' will', 'future0')]
     """
     tries: list[_Trie] = []
     for forms in (future, past):
@@ -1810,8 +1823,11 @@ def _cues(future: Iterable[str], past: Iterable[str] = ()) -> str:
         if first in behind:
             tails.append(rf"{_emit(behind[first])}(?!\w)")
         char = re.escape(first)
-        branches.append(rf"{char}(?<!\w{char})(?:{'|'.join(tails)})")
-    return "(?:" + "|".join(branches) + ")" if branches else "(?!)"
+        look_back = "" if after else rf"(?<!\w{char})"
+        branches.append(rf"{char}{look_back}(?:{'|'.join(tails)})")
+    if not branches:
+        return "(?!)"
+    return ("(?:" if not after else rf"{_NOT_WORD_LEAD}(?<=\W)(?:") + "|".join(branches) + ")"
 
 
 def _past_word_in(grammar: _Grammar, view: str, lo: int, hi: int) -> bool:
