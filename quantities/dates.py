@@ -665,7 +665,12 @@ class _Parts:
 
     def numeric_date(self) -> str:
         """Day, month and year in digits: "5/3/2021", "05.03.21"."""
-        return (rf"(?P<n1>[0-9]{{1,2}})(?P<sep>{_DAY_SEP})(?P<n2>[0-9]{{1,2}})(?P=sep)"
+        # the same separator twice, one branch per separator (no backreference: issue 5)
+        middle = "|".join(
+            rf"(?P<sep{i}>{re.escape(sep)})(?P<n2_{i}>[0-9]{{1,2}}){re.escape(sep)}"
+            for i, sep in enumerate(sorted(_DAY_SEPARATORS))
+        )
+        return (rf"(?P<n1>[0-9]{{1,2}})(?:{middle})"
                 rf"(?P<y>[0-9]{{4}}|[0-9]{{2}})(?![0-9]|[./,-][0-9])")
 
     def iso_date(self) -> str:
@@ -797,10 +802,20 @@ def _numeric_fields(scan: _Scan, a: int, b: int) -> tuple[int, int]:
     return b, a
 
 
+def _numeric_middle(m: re.Match[str]) -> tuple[str, str]:
+    """(separator, second number) of a :meth:`_Patterns.numeric_date` match."""
+    for i in range(len(_DAY_SEPARATORS)):
+        sep = m.group(f"sep{i}")
+        if sep is not None:
+            return sep, m.group(f"n2_{i}")
+    raise ValueError("not a numeric date match")
+
+
 def _build_numeric(scan: _Scan, m: re.Match[str]) -> _Hit | None:
-    if m.group("sep") not in scan.lex.numeric_separators:
+    sep, n2 = _numeric_middle(m)
+    if sep not in scan.lex.numeric_separators:
         return None
-    month, day = _numeric_fields(scan, int(m.group("n1")), int(m.group("n2")))
+    month, day = _numeric_fields(scan, int(m.group("n1")), int(n2))
     raw = m.group("y")
     year = int(raw) if len(raw) == 4 else _two_digit_year(int(raw))
     weekday, start = _prefixed(scan, m, m.start())

@@ -183,9 +183,9 @@ def test_non_str_raises_type_error(entry: Any, value: Any) -> None:
 # ------------------------------------------------------------------ linear by construction
 # Every compiled pattern of the package (module constants and the per-language patterns
 # built from the data files) is parsed and checked: no unbounded repeat inside another
-# unbounded repeat unless one of them is possessive or atomic, no backreference to a
-# group of unbounded width, and every greedy unbounded repeat that is not possessive is
-# listed here with the reason it cannot backtrack.
+# unbounded repeat unless one of them is possessive or atomic, no backreference and no
+# conditional on a group (issue 5: none at all, bounded or not), and every greedy
+# unbounded repeat that is not possessive is listed here with the reason it cannot backtrack.
 #
 # A possessive repeat does not backtrack, but a search still retries it from every start
 # position: an unbounded run followed by something that can fail ("\d++x" over a line of
@@ -267,9 +267,7 @@ def _problems(tree: Any, in_unbounded: bool, groups: dict[int, Any], out: list[s
             if av[2] is not None:
                 _problems(av[2], in_unbounded, groups, out)
         if op in (c.GROUPREF, c.GROUPREF_EXISTS):
-            ref = av if op == c.GROUPREF else av[0]
-            if groups[ref].getwidth()[1] > 8:
-                out.append("backreference to a group of unbounded width")
+            out.append("backreference")
 
 
 def _groups(tree: Any, out: dict[int, Any]) -> dict[int, Any]:
@@ -312,14 +310,16 @@ def test_the_audit_can_fail() -> None:
     """The audit flags the textbook catastrophic patterns."""
     for source, expected in [
         (r"(a+)+b", "nested unbounded repeat"),
-        (r"(\w+)\s\1", "backreference to a group of unbounded width"),
+        (r"(\w+)\s\1", "backreference"),
+        (r"(?P<s>[./])\d(?P=s)", "backreference"),
+        (r"(<)?\d(?(1)>)", "backreference"),
         (r"\d+x", "greedy unbounded repeat"),
     ]:
         tree = sre_parser.parse(source)
         found: list[str] = []
         _problems(tree, False, _groups(tree, {}), found)
         assert expected in found, (source, found)
-    tree = sre_parser.parse(r"(?>a++)++b|\d++x|(?:\d{1,3}|x)*+|(?P<s>[./])\d(?P=s)")
+    tree = sre_parser.parse(r"(?>a++)++b|\d++x|(?:\d{1,3}|x)*+|(?P<s>[./])\d[./]")
     found = []
     _problems(tree, False, _groups(tree, {}), found)
     assert found == [], found
