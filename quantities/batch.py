@@ -716,9 +716,10 @@ def iter_batch(
     of 2 or more, or ``isolate``, or where there is no timer signal (Windows, or not the
     main thread) and a limit is set, they run in ``jobs`` worker processes: a document
     over the limit has its worker killed, and a crash costs one record, not the run. The
-    worker processes (``quantities batch --isolate``) cost memory (about 100 MB of
-    resident set for one worker, against 60 MB in one process) and some CPU time; they
-    also stop a document stuck inside a C call, which the signal cannot. The lines go out
+    workers fork from this process when it runs no other thread (Linux), else from a fork
+    server (:func:`_context`). The worker processes (``quantities batch --isolate``) cost
+    memory (a second interpreter) and some CPU time; they also stop a document stuck
+    inside a C call, which the signal cannot. The lines go out
     in tasks of up to ``chunk_docs`` lines and about ``chunk_bytes`` bytes (the first ones
     smaller, so that a small input still spreads); a worker holds the task it runs and,
     if it is small, the next one, so that it never waits for this process between tasks.

@@ -347,8 +347,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "the 'parquet' extra; -o OUTPUT required)")
     p_batch.add_argument("--dask", metavar="ADDRESS|local",
                          help="run on a Dask cluster: a scheduler address (tcp://host:8786) or "
-                         "'local' for a local cluster of --jobs workers (needs the 'dask' extra); "
-                         "no per-document time limit there")
+                         "'local' for a local cluster of --jobs workers, which read their parts of "
+                         "an input file themselves (needs the 'dask' extra); no per-document time "
+                         "limit there")
     p_batch.set_defaults(func=_cmd_batch)
 
     p_schema = sub.add_parser("schema", help="print the JSON Schema of the output")

@@ -6,7 +6,8 @@
 * :func:`extract_dataframe`: a ``dask.dataframe`` with a ``text`` column (and optional
   ``id``, ``reference_date``, ``lang``, ``line``) -> a dataframe of fact rows, the
   columns of :data:`quantities.arrow.FACT_SCHEMA`, through the Arrow-batch function;
-* :func:`iter_batch_distributed`: what ``quantities batch --dask ADDRESS|local`` runs.
+* :func:`iter_batch_distributed`: what ``quantities batch --dask ADDRESS|local`` runs
+  (given the path of the input file, the workers read their byte ranges of it themselves).
 
 Outside the command line an error record names its item ``partition P item I`` (a bag)
 or ``row I`` (a dataframe partition) instead of ``line N``; the facts are the same.
