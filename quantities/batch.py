@@ -28,11 +28,13 @@ aside, which by their nature depend on the machine).
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import multiprocessing
 import os
 import signal
 import socket
+import sys
 import threading
 import time
 from collections import deque
@@ -50,19 +52,25 @@ from quantities.models import BatchError, BatchRecord, Extraction
 from quantities.options import Options
 
 __all__ = [
+    "DASK_WORKER_PRELOAD",
     "DEFAULT_TIMEOUT",
     "Analyzer",
     "Chunk",
     "Format",
     "JsonlFormat",
     "Progress",
+    "Span",
     "available_cores",
     "error_record",
+    "file_spans",
     "iter_batch",
     "numbered_lines",
     "process_line",
     "process_record",
+    "read_span",
     "run_chunk",
+    "run_span",
+    "start_fork_server",
 ]
 
 #: Seconds one document may take before it becomes a ``timeout`` error record.
@@ -292,6 +300,80 @@ def numbered_lines(stream: IO[bytes]) -> Iterator[Line]:
         yield line_no, (raw[:-2] if raw.endswith(b"\r\n") else raw[:-1] if raw.endswith(b"\n") else raw)
 
 
+@dataclass(frozen=True)
+class Span:
+    """Consecutive whole lines of an input file: ``length`` bytes from byte ``start``, the
+    lines ``first .. first + docs - 1``. What a worker that can read the file is sent
+    instead of the lines themselves (:func:`run_span`)."""
+
+    start: int
+    length: int
+    first: int
+    docs: int
+
+
+def file_spans(stream: IO[bytes], size: Callable[[int], int], *, block: int = 1 << 16) -> Iterator[Span]:
+    """Cut a file (read from its current position, taken as byte 0) into spans of whole
+    lines: each ends at the first line break at or after ``size(start)`` bytes from its
+    start, the last one at the end of the file. Only line breaks are looked at (a block at
+    a time), so this costs next to nothing; the lines are those of
+    :func:`numbered_lines`, and together the spans hold every byte of the file once."""
+    start = pos = 0  # where the span being cut starts; where the block read last starts
+    first, docs = 1, 0  # its first line; the line breaks in it so far
+    want = max(1, size(0))
+    last = b"\n"
+    while data := stream.read(block):
+        i = 0
+        while True:
+            lo = max(i, start + want - 1 - pos)
+            cut = data.find(b"\n", lo) if lo < len(data) else -1
+            if cut < 0:
+                docs += data.count(b"\n", i)
+                break
+            docs += data.count(b"\n", i, cut + 1)
+            end = pos + cut + 1
+            yield Span(start, end - start, first, docs)
+            start, first, docs, i = end, first + docs, 0, cut + 1
+            want = max(1, size(start))
+        pos += len(data)
+        last = data[-1:]
+    if pos > start:
+        yield Span(start, pos - start, first, docs + (last != b"\n"))
+
+
+def read_span(path: str | os.PathLike[str], span: Span) -> Task:
+    """The numbered lines of ``span`` in the file at ``path`` (as :func:`numbered_lines`
+    gives them)."""
+    with open(path, "rb") as fh:
+        fh.seek(span.start)
+        data = fh.read(span.length)
+    lines = [(span.first + i, raw) for i, raw in enumerate(_split_lines(data))]
+    if len(lines) != span.docs:
+        raise OSError(f"{os.fspath(path)}: bytes {span.start}-{span.start + span.length} "
+                      f"no longer hold lines {span.first}-{span.first + span.docs - 1} (the file changed)")
+    return lines
+
+
+def _split_lines(data: bytes) -> list[bytes]:
+    """The lines of ``data`` without their line breaks, as :func:`numbered_lines` cuts them."""
+    lines = data.split(b"\n")
+    if lines[-1]:
+        tail = lines.pop()  # the last line of a file without a final line break keeps its \r
+        lines = [raw[:-1] if raw.endswith(b"\r") else raw for raw in lines]
+        lines.append(tail)
+        return lines
+    lines.pop()
+    return [raw[:-1] if raw.endswith(b"\r") else raw for raw in lines]
+
+
+def run_span(
+    path: str | os.PathLike[str], span: Span, options: Options, fmt: Format[P], analyzer: Analyzer = analyze
+) -> Chunk[P]:
+    """:func:`run_chunk` on the lines of ``span``, read here from the file at ``path``:
+    the worker reads its own input, so the parent sends a few numbers instead of text."""
+    return run_chunk(read_span(path, span), options, fmt, analyzer)
+
+
 def _tasks(lines: Iterable[Line], max_docs: int, max_bytes: int) -> Iterator[Task]:
     """Cut the input into tasks: 4 lines first, doubling up to ``max_docs`` (so that a
     small input still spreads over the workers), and never much over ``max_bytes``."""
@@ -354,6 +436,8 @@ def _worker_main(
     ``run_chunk`` keeps ``state[0]`` and ``state[1]``.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the handler of a parent it forked from
+    gc.freeze()  # the heap it starts with (shared with the parent) is not the collector's business
     ordinal = 0
     while True:
         try:
@@ -389,14 +473,52 @@ def warm_up() -> None:
         return
 
 
+def _single_threaded() -> bool:
+    """Does this process run one thread only, counting threads started outside Python
+    (Linux: ``/proc/self/task``)? Only then is ``fork`` safe: a lock that another thread
+    holds would stay locked forever in the child."""
+    if not sys.platform.startswith("linux") or threading.active_count() != 1:
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:  # pragma: no cover - no /proc
+        return False
+
+
 def _context() -> multiprocessing.context.BaseContext:
-    """``forkserver`` where there is one (workers fork from a clean, single-threaded
-    server that has the pipeline imported and warm), else ``spawn``."""
+    """How worker processes start: forked from this process when it runs no other thread
+    (Linux): at once, with the pipeline imported (each builds the caches it needs on its
+    first documents); else forked from a clean, single-threaded server that has the
+    pipeline imported and warm (``forkserver``, which costs about 0.5 s before the first
+    worker runs and as much CPU); else ``spawn`` (Windows)."""
+    if _single_threaded():
+        return multiprocessing.get_context("fork")
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["quantities._preload"])
         return ctx
     return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
+
+
+#: What the fork server of a local Dask cluster's workers imports before it forks them
+#: (``quantities.dask``; named here, where the command line can start that server before
+#: it imports Dask).
+DASK_WORKER_PRELOAD = ["distributed", "quantities._preload"]
+
+
+def start_fork_server(preload: list[str]) -> bool:
+    """Start this process's fork server now, if there can be one and it is not running
+    yet, importing ``preload`` (and running them) while this process goes on with other
+    things; its processes then start with those modules imported. False: no fork server
+    (Windows). The fork server outlives the call: it stops with this process. Once it
+    runs, the modules it imported cannot change: the first caller chooses them."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return False  # pragma: no cover - Windows
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(preload)
+    forkserver.ensure_running()
+    return True
 
 
 class _Worker:
@@ -461,7 +583,6 @@ class _Pool(Generic[P]):
     def __init__(
         self, jobs: int, options: Options, fmt: Format[P], analyzer: Analyzer, timeout: float | None
     ) -> None:
-        self.ctx = _context()
         self.options, self.fmt, self.analyzer, self.timeout = options, fmt, analyzer, timeout
         self.workers = [self._spawn() for _ in range(jobs)]
         self.retry: deque[Task] = deque()
@@ -471,7 +592,7 @@ class _Pool(Generic[P]):
         self.prefetch_bytes = _prefetch_bytes()
 
     def _spawn(self) -> _Worker:
-        return _Worker(self.ctx, self.options, self.fmt, self.analyzer)
+        return _Worker(_context(), self.options, self.fmt, self.analyzer)
 
     def close(self, kill: bool = False) -> None:
         for w in self.workers:
@@ -595,9 +716,10 @@ def iter_batch(
     of 2 or more, or ``isolate``, or where there is no timer signal (Windows, or not the
     main thread) and a limit is set, they run in ``jobs`` worker processes: a document
     over the limit has its worker killed, and a crash costs one record, not the run. The
-    worker processes (``quantities batch --isolate``) cost memory (about 100 MB of
-    resident set for one worker, against 60 MB in one process) and some CPU time; they
-    also stop a document stuck inside a C call, which the signal cannot. The lines go out
+    workers fork from this process when it runs no other thread (Linux), else from a fork
+    server (:func:`_context`). The worker processes (``quantities batch --isolate``) cost
+    memory (a second interpreter) and some CPU time; they also stop a document stuck
+    inside a C call, which the signal cannot. The lines go out
     in tasks of up to ``chunk_docs`` lines and about ``chunk_bytes`` bytes (the first ones
     smaller, so that a small input still spreads); a worker holds the task it runs and,
     if it is small, the next one, so that it never waits for this process between tasks.

@@ -10,6 +10,7 @@ lives in :mod:`quantities.batch`.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import signal
@@ -22,6 +23,7 @@ from typing import IO, Any
 from quantities import __version__
 from quantities.api import analyze, parse_reference_date
 from quantities.batch import (
+    DASK_WORKER_PRELOAD,
     DEFAULT_TIMEOUT,
     Chunk,
     JsonlFormat,
@@ -30,6 +32,7 @@ from quantities.batch import (
     iter_batch,
     numbered_lines,
     process_line,
+    start_fork_server,
 )
 from quantities.lang import LANGS
 from quantities.models import Extraction
@@ -111,6 +114,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             return _usage("--format parquet needs pyarrow: pip install 'news-quantities[parquet]'")
         fmt = arrow.ParquetFormat()
     if args.dask is not None:
+        if args.dask == "local" and importlib.util.find_spec("distributed") is not None:
+            # the workers' fork server imports Dask and the pipeline while this process imports Dask
+            start_fork_server(DASK_WORKER_PRELOAD)
         try:
             import quantities.dask as qdask
         except ImportError:
@@ -131,8 +137,10 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     with _Stop() as stop:
         lines = numbered_lines(source)
         if args.dask is not None:
+            # The workers of a local cluster read their parts of an input file themselves.
+            shared = args.dask == "local" and _size(source) is not None
             chunks: Generator[Chunk[Any], None, None] = qdask.iter_batch_distributed(
-                lines, options, fmt, address=args.dask, jobs=jobs, stop=stop
+                args.input if shared else lines, options, fmt, address=args.dask, jobs=jobs, stop=stop
             )
         else:
             chunks = iter_batch(lines, options, fmt, jobs=jobs, timeout=args.timeout or None, stop=stop,
@@ -339,8 +347,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "the 'parquet' extra; -o OUTPUT required)")
     p_batch.add_argument("--dask", metavar="ADDRESS|local",
                          help="run on a Dask cluster: a scheduler address (tcp://host:8786) or "
-                         "'local' for a local cluster of --jobs workers (needs the 'dask' extra); "
-                         "no per-document time limit there")
+                         "'local' for a local cluster of --jobs workers, which read their parts of "
+                         "an input file themselves (needs the 'dask' extra); no per-document time "
+                         "limit there")
     p_batch.set_defaults(func=_cmd_batch)
 
     p_schema = sub.add_parser("schema", help="print the JSON Schema of the output")

@@ -20,15 +20,20 @@ import pytest
 from test_scale import synthetic_corpus, write_corpus
 
 import quantities
+import quantities.batch
 from quantities.api import analyze
 from quantities.batch import (
     Chunk,
     JsonlFormat,
     Progress,
+    Span,
+    file_spans,
     iter_batch,
     numbered_lines,
     process_line,
+    read_span,
     run_chunk,
+    run_span,
 )
 from quantities.cli import main
 from quantities.models import (
@@ -207,6 +212,93 @@ def test_the_cli_keeps_its_contract_with_a_time_limit(tmp_path: Path) -> None:
 
 def test_crlf_line_ends_are_line_ends() -> None:
     assert list(numbered_lines(io.BytesIO(b"a\r\nb\nc"))) == [(1, b"a"), (2, b"b"), (3, b"c")]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_file_spans_hold_every_line_once_as_numbered_lines_reads_it(seed: int, tmp_path: Path) -> None:
+    """Whatever the line ends (LF, CRLF, a lone CR, none at the end), the empty lines and
+    the span and block sizes, the spans cover the file and their lines are the file's."""
+    import random
+
+    rng = random.Random(seed)
+    for trial in range(150):
+        parts = []
+        for _ in range(rng.randint(0, 14)):
+            parts.append(rng.choice([b"", b"a", b"\xff", b"q\r", b"\r", b"x" * rng.randint(0, 90)]))
+            parts.append(rng.choice([b"\n", b"\r\n", b"\n\n"]))
+        if parts and rng.random() < 0.5:
+            parts.pop()  # no line break at the end
+        data = b"".join(parts)
+        path = tmp_path / f"in{trial}.jsonl"
+        path.write_bytes(data)
+        want = rng.randint(1, 40)
+        with path.open("rb") as fh:
+            spans = list(file_spans(fh, lambda start, want=want: want, block=rng.randint(1, 33)))
+        assert [s.start for s in spans] == [sum(s.length for s in spans[:i]) for i in range(len(spans))]
+        assert sum(s.length for s in spans) == len(data)
+        assert all(s.length >= min(want, len(data) - s.start) for s in spans)
+        lines = [line for s in spans for line in read_span(path, s)]
+        assert lines == list(numbered_lines(io.BytesIO(data))), data
+
+
+def test_a_span_is_run_from_the_file(tmp_path: Path) -> None:
+    lines = [json.dumps(GOOD).encode(), b"{bad", json.dumps({"id": 3, "text": "Ten soldiers."}).encode()]
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"\r\n".join(lines))
+    expected = run_chunk(list(numbered_lines(io.BytesIO(path.read_bytes()))), Options(), JsonlFormat())
+    with path.open("rb") as fh:
+        spans = list(file_spans(fh, lambda start: 1))
+    assert len(spans) == 3
+    got = [run_span(str(path), s, Options(), JsonlFormat()) for s in spans]
+    assert b"".join(c.payload for c in got) == expected.payload
+    assert [(c.first, c.docs, c.errors) for c in got] == [(1, 1, 0), (2, 1, 1), (3, 1, 0)]
+    assert sum(c.nbytes for c in got) == expected.nbytes
+
+
+def test_a_span_of_a_file_that_changed_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"a\nb\nc\n")
+    assert read_span(path, Span(2, 4, 2, 2)) == [(2, b"b"), (3, b"c")]
+    path.write_bytes(b"a\nbc\n")
+    with pytest.raises(OSError, match="changed"):
+        read_span(path, Span(2, 4, 2, 2))
+
+
+def test_workers_fork_from_here_only_when_nothing_else_runs() -> None:
+    """Forking a process that runs other threads can leave a lock locked in the child:
+    then the workers fork from the fork server."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("fork is used on Linux only")
+    alone = quantities.batch._single_threaded()
+    assert quantities.batch._context().get_start_method() == ("fork" if alone else "forkserver")
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not quantities.batch._single_threaded()
+        assert quantities.batch._context().get_start_method() == "forkserver"
+    finally:
+        stop.set()
+        thread.join()
+
+
+@pytest.mark.parametrize("alone", [True, False])
+def test_forked_and_fork_server_workers_give_the_same_records(
+    alone: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers forked from here (no other thread) or from the fork server: the same
+    records, time limits and crashes included."""
+    if alone and not quantities.batch._single_threaded():
+        pytest.skip("this test process runs other threads: no fork")
+    monkeypatch.setattr(quantities.batch, "_single_threaded", lambda: alone)
+    lines, expected = _mixed_lines()
+    out = _run(lines, jobs=2, timeout=2.0, analyzer=slow_on_marker, chunk_docs=3)
+    assert [r["error"]["type"] if r["error"] else None for r in out] == expected
+    crash = [json.dumps({"id": i, "text": "CRASH" if i == 4 else f"{i + 2} soldiers arrived."}).encode()
+             for i in range(9)]
+    out = _run(crash, jobs=2, timeout=30.0, analyzer=crash_on_marker, chunk_docs=4)
+    types = [r["error"]["type"] if r["error"] else None for r in out]
+    assert types == [None] * 4 + ["worker_crashed"] + [None] * 4
 
 
 def test_process_line_names_the_line_and_keeps_the_id() -> None:

@@ -136,6 +136,64 @@ def test_cli_on_a_local_dask_cluster(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     assert main(["batch", str(src), "-o", str(out), "--dask", "local", "--jobs", "1"]) == 1
     assert out.read_bytes() == serial_output(src)
+    # several spans of a file with every kind of bad line, two workers reading them
+    src = _awkward_corpus(tmp_path / "awkward.jsonl", 700)
+    assert src.stat().st_size > 3 * (64 << 10)
+    assert main(["batch", str(src), "-o", str(out), "--dask", "local", "--jobs", "2"]) == 1
+    assert out.read_bytes() == serial_output(src)
+
+
+def _awkward_corpus(path: Path, n: int) -> Path:
+    """``n`` documents with bad lines among them: CRLF line ends, an empty line, invalid
+    UTF-8 and JSON, and no line break at the end."""
+    docs = list(synthetic_corpus(n, seed=5))
+    with path.open("wb") as fh:
+        for i, doc in enumerate(docs):
+            fh.write(doc.encode("utf-8") + (b"\r\n" if i % 7 == 3 else b"\n"))
+            if i % 50 == 10:
+                fh.write(b"{bad\n\n" + b'{"id": "x", "text": "\xff 5 people"}\n')
+        fh.write(b'{"id": "last", "text": "Ten soldiers arrived."}')
+    return path
+
+
+def test_local_dask_workers_read_their_spans_of_the_file(cluster: Any, tmp_path: Path) -> None:
+    """Given the path, the workers read byte ranges of the file: the same bytes as the
+    serial run, for any span size, and the lines sent from here (a remote scheduler
+    without the file) too."""
+    from quantities.batch import JsonlFormat, numbered_lines
+    from quantities.dask import iter_batch_distributed
+    from quantities.options import Options
+
+    src = _awkward_corpus(tmp_path / "in.jsonl", 300)
+    serial = serial_output(src)
+    assert serial.count(b"\n") == src.read_bytes().count(b"\n") + 1
+    address = cluster.scheduler_address
+    for span_bytes in (1, 5_000, 1 << 20):
+        chunks = list(iter_batch_distributed(str(src), Options(), JsonlFormat(), address=address,
+                                             span_bytes=span_bytes))
+        assert b"".join(c.payload for c in chunks) == serial
+        assert [c.first for c in chunks] == [1, *(c.first + c.docs for c in chunks[:-1])]
+    with src.open("rb") as fh:
+        chunks = list(iter_batch_distributed(numbered_lines(fh), Options(), JsonlFormat(), address=address,
+                                             chunk_docs=16))
+    assert b"".join(c.payload for c in chunks) == serial
+
+
+def test_a_dask_run_asked_to_stop_gives_whole_chunks_from_the_start(cluster: Any, tmp_path: Path) -> None:
+    from quantities.batch import JsonlFormat
+    from quantities.dask import iter_batch_distributed
+    from quantities.options import Options
+
+    src = _awkward_corpus(tmp_path / "in.jsonl", 200)
+    serial = serial_output(src)
+    seen: list[int] = []
+    got = b""
+    for chunk in iter_batch_distributed(str(src), Options(), JsonlFormat(), address=cluster.scheduler_address,
+                                        span_bytes=4_000, stop=lambda: len(seen) >= 3):
+        seen.append(chunk.docs)
+        got += chunk.payload
+    assert len(seen) == 3
+    assert got == serial[:len(got)] and got.count(b"\n") == sum(seen) < serial.count(b"\n")
 
 
 def test_dask_dataframe_gives_the_arrow_rows(cluster: Any, corpus_10k: tuple[Path, bytes]) -> None:
