@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, getcontext
-from functools import cache, partial
+from functools import cache
 from typing import Any
 
 from quantities.candidates import Num, Value
@@ -121,6 +121,7 @@ class NumberData:
     lone_words: frozenset[str]
     continuers: frozenset[str]
     digits_re: re.Pattern[str]
+    digit_scan: SkipScan  # ``digits_re`` tried only near digits
     word_scan: WordScan  # where a number in words starts
     digit_word_re: re.Pattern[str]  # where a digit run starts a number in words
     point_re: re.Pattern[str] | None  # where "point" starts a number ("point 77")
@@ -261,7 +262,8 @@ def number_data(lang: str) -> NumberData:
         - words["article"] - words["minus"] - words.get("point_leading", frozenset()),
         continuers=frozenset({*cardinals, *scales, *fractions, *words["and"], *words.get("point", ()),
                               *(phrase.split()[0] for phrase in words["half"])}),
-        digits_re=_build_digits_re(decimal, group),
+        digits_re=(digits_re := _build_digits_re(decimal, group)),
+        digit_scan=_digit_scan(digits_re),
         word_scan=word_scan,
         digit_word_re=digit_word_re,
         point_re=point_re,
@@ -334,7 +336,7 @@ def _digit_scan(digits_re: re.Pattern[str]) -> SkipScan:
 
 def _scan_digits(
     view: str, data: NumberData, text: str | None, digit_words: list[tuple[int, int]]
-) -> Iterator[Num]:
+) -> list[Num]:
     """The numbers in digits; and, into ``digit_words``, the spans of ``digit_word_re``
     (digit runs that start a number in words: "4 thousand").
 
@@ -346,11 +348,15 @@ def _scan_digits(
     # as an int, not through Decimal: the commonest number, and the same value as long
     # as no Decimal operation would round, i.e. while its digits times the largest
     # multiplier fit the context's precision (28 digits: up to 15 digits here).
+    matches = data.digit_scan.matches(view)
+    out: list[Num] = []
+    if not matches:
+        return out
     short = getcontext().prec - data.factor_digits
     minus_tails, multiplier_heads = data.minus_tails, data.multiplier_heads
     case_multipliers = data.case_multipliers
     digit_word = data.digit_word_re.match
-    for m in _digit_scan(data.digits_re).finditer(view):
+    for m in matches:
         sign, whole, frac, exp, power, den, vulgar = m.group(*_GROUPS)
         start, end = m.span()
         value: Value | Decimal | None
@@ -415,7 +421,8 @@ def _scan_digits(
                 plain = False
         if not isinstance(value, int):
             value = normalise_value(value)
-        yield Num(start, end, value, rule, integer_digits=plain, factor=factor)
+        out.append(Num(start, end, value, rule, integer_digits=plain, factor=factor))
+    return out
 
 
 #: the groups of ``digits_re`` that tell a plain integer from the rest
@@ -794,30 +801,47 @@ def _span(pattern: re.Pattern[str], text: str, pos: int) -> tuple[int, int] | No
     return None if m is None else m.span()
 
 
-def _scan_words(view: str, data: NumberData, digit_words: Sequence[tuple[int, int]]) -> Iterator[Num]:
+def _scan_words(view: str, data: NumberData, digit_words: Sequence[tuple[int, int]]) -> list[Num]:
     """Numbers in words, from each start found by the searches for the words
     (``word_scan``), for digit runs before a scale (``digit_words``, found with the
     digits) and for "point" (``point_re``): the leftmost, as one pattern with all of
     them as alternatives would find it (their matches start with a letter, a digit,
     "point": never at one place)."""
-    searches: list[Callable[[str, int], tuple[int, int] | None]] = [
-        data.word_scan.search, partial(_listed, digit_words)
-    ]
-    if data.point_re is not None:
-        searches.append(partial(_span, data.point_re))
-    found = [search(view, 0) for search in searches]
+    out: list[Num] = []
+    search = data.word_scan.search
+    w = search(view, 0)
+    point_re = data.point_re
+    p = _span(point_re, view, 0) if point_re is not None else None
+    if p is None and not digit_words:  # the common case: the words alone
+        while w is not None:
+            start, stop = w
+            num = _parse_words(view, start, data)
+            if num is None:
+                w = search(view, stop)
+            else:
+                out.append(num)
+                w = search(view, max(num.end, stop))
+        return out
+    d = digit_words[0] if digit_words else None
     while True:
-        live = [span for span in found if span is not None]
-        if not live:
-            return
-        start, stop = min(live, key=_first)
+        best = w  # the leftmost; on a tie, the first of w, d, p
+        if d is not None and (best is None or d[0] < best[0]):
+            best = d
+        if p is not None and (best is None or p[0] < best[0]):
+            best = p
+        if best is None:
+            return out
+        start, stop = best
         num = _parse_words(view, start, data)
         pos = stop if num is None else max(num.end, stop)
         if num is not None:
-            yield num
-        for k, other in enumerate(found):
-            if other is not None and other[0] < pos:
-                found[k] = searches[k](view, pos)
+            out.append(num)
+        if w is not None and w[0] < pos:
+            w = search(view, pos)
+        if d is not None and d[0] < pos:
+            d = _listed(digit_words, view, pos)
+        if p is not None and p[0] < pos and point_re is not None:
+            p = _span(point_re, view, pos)
 
 
 def _first(span: tuple[int, int]) -> int:
@@ -831,10 +855,12 @@ def find_numbers(view: str, lang: str, text: str | None = None) -> list[Num]:
     """
     data = number_data(lang)
     digit_words: list[tuple[int, int]] = []
-    nums = list(_scan_digits(view, data, text, digit_words))
-    words = list(_scan_words(view, data, digit_words))
+    nums = _scan_digits(view, data, text, digit_words)
+    words = _scan_words(view, data, digit_words)
     if not words:
         return nums
+    if not nums:
+        return words  # in text order, none overlapping, none restating another (all words)
     merged: list[Num] = []
     for num in sorted(nums + words, key=lambda n: (n.start, -n.end)):
         if merged and num.start < merged[-1].end:

@@ -204,16 +204,21 @@ class SkipScan:
     # -------------------------------------------------------------- the scan
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """The matches of ``self.pattern.finditer(text)``, in order."""
+        return iter(self.matches(text))
+
+    def matches(self, text: str) -> list[re.Match[str]]:
+        """The matches of ``self.pattern.finditer(text)``, as a list (no generator to
+        set up and resume: a text with no anchor character costs one search)."""
         if self.lead is None:
-            yield from self.pattern.finditer(text)
-            return
-        match, lead, first = self.pattern.match, self.lead, self.first
+            return list(self.pattern.finditer(text))
         search = self._find.search
+        a = search(text)
+        if a is None:
+            return []
+        match, lead, first = self.pattern.match, self.lead, self.first
+        out: list[re.Match[str]] = []
         pos = 0
-        while True:
-            a = search(text, pos)
-            if a is None:
-                return
+        while a is not None:
             at = a.start()
             m = None
             start = at - lead if at - lead > pos else pos
@@ -225,12 +230,15 @@ class SkipScan:
                 m = match(text, at)
                 if m is None:
                     pos = at + 1  # no match starts at or before this anchor
+                    a = search(text, pos)
                     continue
             if m.end() == m.start():  # cannot happen (a match holds an anchor); be exact anyway
-                yield from self.pattern.finditer(text, m.start())
-                return
-            yield m
+                out.extend(self.pattern.finditer(text, m.start()))
+                return out
+            out.append(m)
             pos = m.end()
+            a = search(text, pos)
+        return out
 
 
 #: a character that may come just before a word: none of ``[\w']``. The class searched
