@@ -9,6 +9,7 @@ the plain form it is written from, on generated texts dense in what each one loo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 
@@ -16,8 +17,18 @@ import hypothesis.strategies as st
 import pytest
 from hypothesis import given, settings
 
-from quantities.filters import _PHONE, _Chain
-from quantities.numbers import _VULGAR, _parse_words, _scan_digits, alternation, number_data
+from quantities.candidates import Num, Rejected
+from quantities.filters import _PHONE, _Chain, _looks_like_phone, _reason, filter_data, split_numbers
+from quantities.numbers import (
+    _VULGAR,
+    NumberData,
+    _parse_words,
+    _restated,
+    _scan_digits,
+    alternation,
+    find_numbers,
+    number_data,
+)
 from quantities.skipscan import DIGITS_SUPERSET, SkipScan, WordScan, digits_superset
 
 _WORDS = ["one", "one by one", "two", "twenty", "a dozen", "at one point", "point"]
@@ -164,3 +175,94 @@ def test_lone_words_before_every_word(lang: str) -> None:
                 for gap in (" ", "-"):
                     text = f"{first}{gap}{second} {tail}"
                     assert repr(_parse_words(text, 0, data)) == repr(_parse_words(text, 0, slow)), text
+
+
+def _scan_words_plain(view: str, data: NumberData, digit_words: list[tuple[int, int]]) -> list[Num]:
+    """The word scan as first written: the leftmost of the three searches, each one
+    searched again once the scan has passed its match."""
+
+    def listed(text: str, pos: int) -> tuple[int, int] | None:
+        return next((span for span in digit_words if span[0] >= pos), None)
+
+    def point(text: str, pos: int) -> tuple[int, int] | None:
+        m = data.point_re.search(text, pos) if data.point_re is not None else None
+        return None if m is None else m.span()
+
+    searches: list[Callable[[str, int], tuple[int, int] | None]] = [data.word_scan.search, listed, point]
+    found = [search(view, 0) for search in searches]
+    out: list[Num] = []
+    while live := [span for span in found if span is not None]:
+        start, stop = min(live, key=lambda span: span[0])
+        num = _parse_words(view, start, data)
+        pos = stop if num is None else max(num.end, stop)
+        if num is not None:
+            out.append(num)
+        for k, other in enumerate(found):
+            if other is not None and other[0] < pos:
+                found[k] = searches[k](view, pos)
+    return out
+
+
+def _find_numbers_plain(view: str, lang: str) -> list[Num]:
+    """find_numbers without its shortcuts: every list merged and sorted."""
+    data = number_data(lang)
+    digit_words: list[tuple[int, int]] = []
+    nums = list(_scan_digits(view, data, None, digit_words))
+    merged: list[Num] = []
+    for num in sorted(nums + _scan_words_plain(view, data, digit_words), key=lambda n: (n.start, -n.end)):
+        if merged and num.start < merged[-1].end:
+            continue
+        if merged and num.start - merged[-1].end <= 2 and _restated(view, merged[-1], num):
+            merged[-1].end = num.end + 1
+            continue
+        merged.append(num)
+    return merged
+
+
+def _split_numbers_plain(view: str, lang: str, nums: list[Num]) -> tuple[list[Num], list[Rejected]]:
+    """split_numbers without its shortcuts: the phones and the idiom chain always made."""
+    data = filter_data(lang)
+    phones = [m.span() for m in _PHONE.finditer(view) if _looks_like_phone(m.group(0))]
+    idioms = _Chain(data.idioms, view) if data.idioms is not None else None
+    kept: list[Num] = []
+    rejected: list[Rejected] = []
+    for num in nums:
+        why = _reason(num, view, data, phones)
+        if idioms is not None and why is not None and why[0] == "filter.label":
+            label = data.label_re.search(view, max(0, num.start - 30), num.start)
+            if label is not None and idioms.covers(label.start(), label.start() + 1):
+                why = None
+        if idioms is not None and why is None and num.words and idioms.covers(num.start, num.end):
+            why = ("filter.idiom", "")
+        if why is None:
+            kept.append(num)
+        else:
+            rejected.append(Rejected(num.start, num.end, why[0], ""))
+    return kept, rejected
+
+
+_MIXED = {
+    "en": ["one", "two", "point", "five", "thousand", "3", "40", "1,5", "2.5", "(", ")", "at one point",
+           "one by one", "No.", "at", "minus", "a", "half", "and", "x", "1 2", "+1", "555-12-34",
+           "4 thousand", "1 point 5", "point 77"],
+    "uk": ["один", "два", "кома", "п'ять", "тисяч", "3", "40", "1,5", "(", ")", "один за одним", "№",
+           "мінус", "і", "половиною", "x", "555-12-34", "2 тисячі"],
+    "ru": ["один", "два", "запятая", "пять", "тысяч", "3", "40", "1,5", "(", ")", "один за другим",
+           "№", "минус", "и", "половиной", "x", "555-12-34", "2 тысячи"],
+}
+
+
+@settings(max_examples=400, derandomize=True, database=None)
+@given(st.sampled_from(["en", "uk", "ru"]), st.data())
+def test_find_and_split_numbers_as_without_shortcuts(lang: str, draw: st.DataObject) -> None:
+    """The fast paths of find_numbers (words only, digits only, no "point") and of
+    split_numbers (no numbers, the idiom chain made when asked) change nothing."""
+    parts = draw.draw(st.lists(st.sampled_from(_MIXED[lang]), max_size=10))
+    gaps = draw.draw(st.lists(st.sampled_from([" ", "  ", "-", ", ", ""]), min_size=10, max_size=10))
+    view = "".join(p + g for p, g in zip(parts, gaps, strict=False))
+    nums = find_numbers(view, lang)
+    assert repr(nums) == repr(_find_numbers_plain(view, lang))
+    kept, rejected = split_numbers(view, lang, nums)
+    plain_kept, plain_rejected = _split_numbers_plain(view, lang, nums)
+    assert repr(kept) == repr(plain_kept)
+    assert [(r.start, r.end, r.rule) for r in rejected] == [(r.start, r.end, r.rule) for r in plain_rejected]
