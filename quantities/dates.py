@@ -52,6 +52,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache, cached_property
+from operator import itemgetter
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -550,6 +551,12 @@ class _Grammar:
     features: Mapping[str, _Regex]  # word features of _ANCHORS, by name
     scanner: _Scanner  # where word features may start
     contexts: Mapping[str, _Context]  # narrower features, each after its base
+    # the contexts of each feature or context: (name, context), in the order of ``contexts``
+    children: Mapping[str, tuple[tuple[str, _Context], ...]]
+    # (order, rule) of the rules anchored at each feature, in rule order; and of the rules
+    # with no feature (scanned whole, whatever the text has)
+    by_feature: Mapping[str, tuple[tuple[int, _Rule], ...]]
+    unanchored: tuple[tuple[int, _Rule], ...]
     ordered: tuple[tuple[int, _Rule, str | None], ...]  # (order, rule, its feature) of rules
 
 
@@ -1200,6 +1207,14 @@ def _grammar(lang: str) -> _Grammar:
     if set(features) != set(_feature_forms(lex)):
         raise AssertionError("dates: _features and _feature_forms name different features")
     rules = _rules(lex, p, measure)
+    contexts = _contexts(p, measure, rules)
+    children: dict[str, list[tuple[str, _Context]]] = {}
+    for name, context in contexts.items():
+        children.setdefault(context.base, []).append((name, context))
+    by_feature: dict[str, list[tuple[int, _Rule]]] = {}
+    for order, rule in enumerate(rules):
+        if rule.feature is not None:
+            by_feature.setdefault(rule.feature, []).append((order, rule))
     return _Grammar(
         lex=lex,
         rules=rules,
@@ -1214,7 +1229,10 @@ def _grammar(lang: str) -> _Grammar:
         range_open=_Regex(rf"(?<!\w)(?P<open>{p.openers}){_GAP}\Z"),
         features=features,
         scanner=_scanner(lex),
-        contexts=_contexts(p, measure, rules),
+        contexts=contexts,
+        children=MappingProxyType({name: tuple(kids) for name, kids in children.items()}),
+        by_feature=MappingProxyType({name: tuple(found) for name, found in by_feature.items()}),
+        unanchored=tuple((order, rule) for order, rule in enumerate(rules) if rule.feature is None),
         ordered=tuple((order, rule, rule.feature) for order, rule in enumerate(rules)),
     )
 
@@ -1519,8 +1537,22 @@ def _geometry(name: str, pattern: str) -> tuple[str | None, int, int]:
 
 
 def _anchor_spans(grammar: _Grammar, view: str) -> dict[str, list[tuple[int, int]]]:
-    """Where each feature occurs in ``view``, as sorted, disjoint spans."""
+    """Where each feature occurs in ``view``, as sorted, disjoint spans (an empty list for
+    a feature not there)."""
     spans: dict[str, list[tuple[int, int]]] = {name: [] for name in grammar.features}
+    spans["year_digits"] = []
+    spans["day_digits"] = []
+    spans.update({name: [] for name in grammar.contexts})
+    spans.update(_found_spans(grammar, view))
+    return spans
+
+
+def _found_spans(grammar: _Grammar, view: str) -> dict[str, list[tuple[int, int]]]:
+    """The spans of :func:`_anchor_spans` of the features that occur in ``view`` only: a
+    paragraph has few, and nothing is made or looked at for the others (what a call
+    costs beyond its dates, once per paragraph when a text is given paragraph by
+    paragraph)."""
+    spans: dict[str, list[tuple[int, int]]] = {}
     # the digit features: a run of exactly four digits (a year's), and a run of one or two
     # followed by "." or "/" (the day of "5/3/2021")
     years: list[tuple[int, int]] = []
@@ -1528,10 +1560,13 @@ def _anchor_spans(grammar: _Grammar, view: str) -> dict[str, list[tuple[int, int
     for m in _DIGIT_FEATURES.finditer(view):
         span = m.span()
         (years if span[1] - span[0] == 4 else days).append(span)
-    spans["year_digits"] = years
-    spans["day_digits"] = days
+    if years:
+        spans["year_digits"] = years
+    if days:
+        spans["day_digits"] = days
     scanner = grammar.scanner
     features = grammar.features
+    get = spans.get
     for m in scanner.pattern.finditer(" " + view):  # m.start(): where the word starts in view
         at = m.start()
         w, p, q = m.group("w", "p", "q")
@@ -1544,30 +1579,51 @@ def _anchor_spans(grammar: _Grammar, view: str) -> dict[str, list[tuple[int, int
         else:
             sure, check = scanner.whole[w] if w is not None else scanner.prefix[head or ""]
         for name in sure:
-            spans[name].append((at, at + 1))
+            found = get(name)
+            if found is None:
+                spans[name] = [(at, at + 1)]
+            else:
+                found.append((at, at + 1))
         for name in check:
             if features[name].compiled.match(view, at):
-                spans[name].append((at, at + 1))
+                found = get(name)
+                if found is None:
+                    spans[name] = [(at, at + 1)]
+                else:
+                    found.append((at, at + 1))
+    if not spans:
+        return spans
     # The occurrences of each context: those of its base where its pattern matches (at
-    # the occurrence, or ending there); a single one, the usual case in a paragraph, is
-    # tested without a list comprehension. The lists are never changed once made, so a
-    # context may share its base's.
+    # the occurrence, or ending there), for the bases that occur only; a single one, the
+    # usual case in a paragraph, is tested without a list comprehension. The lists are
+    # never changed once made, so a context may share its base's.
+    children = grammar.children
+    todo = [name for name in spans if name in children]
     n = len(view)
-    for name, context in grammar.contexts.items():
-        base = spans[context.base]
-        if len(base) > 1:
+    while todo:
+        parent = todo.pop()
+        base = spans[parent]
+        for name, context in children[parent]:
             test, back = context.test
-            if back == 0:
-                kept = [span for span in base if test(view, span[0], n)]
+            if len(base) > 1:
+                if back == 0:
+                    kept = [span for span in base if test(view, span[0], n)]
+                else:
+                    kept = [span for span in base
+                            if test(view, span[0] - back if span[0] > back else 0, span[0])]
+                if not kept:
+                    continue
+                if len(kept) == len(base):
+                    kept = base
             else:
-                kept = [span for span in base if test(view, span[0] - back if span[0] > back else 0, span[0])]
-            base = base if len(kept) == len(base) else kept
-        elif base:
-            test, back = context.test
-            at = base[0][0]
-            if (test(view, at, n) if back == 0 else test(view, at - back if at > back else 0, at)) is None:
-                base = []
-        spans[name] = base
+                at = base[0][0]
+                lo, hi = (at, n) if back == 0 else (at - back if at > back else 0, at)
+                if test(view, lo, hi) is None:
+                    continue
+                kept = base
+            spans[name] = kept
+            if name in children:
+                todo.append(name)
     return spans
 
 
@@ -1591,7 +1647,7 @@ def _matches(rule: _Rule, view: str, spans: dict[str, list[tuple[int, int]]]) ->
     True
     """
     feature = rule.feature
-    if feature is not None and not spans[feature]:
+    if feature is not None and not spans.get(feature):
         return []  # no match: the rule's pattern is not even compiled
     anchor = rule.anchor
     if anchor is None:
@@ -1745,8 +1801,33 @@ def _anchor(grammar: _Grammar, view: str, reference: date | None, chosen: list[_
     reference date does not serve (most calls give one)."""
     if reference is not None and YEAR_MIN <= reference.year <= YEAR_MAX:
         return _Anchor(reference, "reference_date")
-    return _dateline(reference, [h for h in chosen if _dateline_place(grammar, view, h)],
+    # only a full day can be the dateline (see _dateline): the place of the others, the
+    # costlier test, is not looked at
+    return _dateline(reference, [h for h in chosen if _full_day(h) and _dateline_place(grammar, view, h)],
                      _latest_year(chosen))
+
+
+def _full_day(hit: _Hit) -> bool:
+    """Is ``hit`` a single day with its year, month and day?"""
+    spec = hit.spec
+    if not isinstance(spec, _Fixed) or spec.last is not None:
+        return False
+    c = spec.first
+    return c.year is not None and c.month is not None and c.day is not None
+
+
+def _needs_anchor(spec: _Spec) -> bool:
+    """Does :func:`_resolve` look at the anchor to resolve ``spec``? Not for a fixed date
+    with its year and no relative day said with it, nor for an nth weekday of a month of
+    a given year."""
+    if isinstance(spec, _Fixed):
+        return spec.first.year is None or spec.offset is not None
+    return not (isinstance(spec, _NthInMonth) and spec.year is not None)
+
+
+# what is passed to _resolve for a spec that does not need an anchor (_needs_anchor):
+# never looked at
+_UNUSED_ANCHOR = _Anchor(None, "none", "no anchor worked out")
 
 
 def _dateline(reference: date | None, hits: list[_Hit], latest_year: int | None = None) -> _Anchor:
@@ -2122,6 +2203,10 @@ def _candidate(hit: _Hit, result: _Result, tense: str | None) -> Candidate:
     )
 
 
+_first = itemgetter(0)
+_FEW_FEATURES = 4  # more features in a text: its rules are picked in one pass over them all
+
+
 def find_dates(
     text: str, view: str, lang: str, reference: date | None
 ) -> tuple[list[Candidate], list[Rejected]]:
@@ -2134,12 +2219,30 @@ def find_dates(
     if len(view) != len(text):
         raise ValueError("view must be to_view(text): the lengths differ")
     grammar = _grammar(lang)
+    spans = _found_spans(grammar, view)
+    # the rules whose feature occurs (few, in a paragraph) and those scanned whole, in
+    # rule order: the others have no match
+    tried = grammar.unanchored
+    if len(spans) > _FEW_FEATURES:  # a document: one pass over the rules
+        tried = tuple((order, rule) for order, rule, feature in grammar.ordered
+                      if feature is None or feature in spans)
+    elif spans:  # a paragraph: the rules of its few features
+        by_feature = grammar.by_feature
+        merged = False
+        for feature in spans:
+            found = by_feature.get(feature)
+            if found is not None:
+                if tried:
+                    tried, merged = tried + found, True
+                else:
+                    tried = found
+        if merged:
+            tried = tuple(sorted(tried, key=_first))
+    if not tried:
+        return [], []
     scan = _Scan(text, view, grammar.lex)
     hits: list[_Hit] = []
-    spans = _anchor_spans(grammar, view)
-    for order, rule, feature in grammar.ordered:
-        if feature is not None and not spans[feature]:
-            continue  # no match (most rules, in a short text): not even a generator
+    for order, rule in tried:
         for m in _matches(rule, view, spans):
             hit = rule.build(scan, m)
             if hit is not None and hit.end > hit.start:
@@ -2149,15 +2252,27 @@ def find_dates(
         return [], []
     # one hit (most paragraphs): nothing to choose between or join
     chosen = hits if len(hits) == 1 else _join(grammar, view, _select(hits))
-    anchor = _anchor(grammar, view, reference, chosen)
+    # without a reference date, the anchor is worked out when a date needs it (none does
+    # in most paragraphs: their dates have a year)
+    anchor = _anchor(grammar, view, reference, chosen) if reference is not None else None
     candidates: list[Candidate] = []
     rejected: list[Rejected] = []
     for hit in chosen:
-        if hit.spec is None:
+        spec = hit.spec
+        if spec is None:
             rejected.append(Rejected(hit.start, hit.end, hit.rule, hit.reason or "invalid"))
             continue
-        tense = _tense(grammar, view, hit.start, hit.end) if _needs_tense(hit.spec) else "past"
-        result = _resolve(hit.spec, anchor, tense)
+        tense = _tense(grammar, view, hit.start, hit.end) if _needs_tense(spec) else "past"
+        if anchor is None:
+            if not _needs_anchor(spec):
+                result = _resolve(spec, _UNUSED_ANCHOR, tense)
+                if isinstance(result, str):
+                    rejected.append(Rejected(hit.start, hit.end, hit.rule, result))
+                else:
+                    candidates.append(_candidate(hit, result, tense))
+                continue
+            anchor = _anchor(grammar, view, reference, chosen)
+        result = _resolve(spec, anchor, tense)
         if isinstance(result, str):
             rejected.append(Rejected(hit.start, hit.end, hit.rule, result))
         else:
