@@ -52,7 +52,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache, cached_property
-from operator import itemgetter
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -499,10 +498,11 @@ class _Rule:
         return self.geometry[2]
 
     @cached_property
-    def window(self) -> tuple[Callable[[str, int, int], re.Match[str] | None], int, int]:
-        """(the pattern's bound ``search``, width, reach): what :func:`_matches` uses, looked
-        up once (a document's dates are found in a few microseconds each)."""
-        return self.pattern.search, self.width, self.reach
+    def window(self) -> tuple[str | None, Callable[[str, int, int], re.Match[str] | None], int, int]:
+        """(anchor, the pattern's bound ``search``, width, reach): what :func:`_matches`
+        uses, looked up once (a document's dates are found in a few microseconds each, a
+        paragraph's rules are looked at once per paragraph)."""
+        return self.anchor, self.pattern.search, self.width, self.reach
 
 
 @dataclass(frozen=True)
@@ -553,11 +553,13 @@ class _Grammar:
     contexts: Mapping[str, _Context]  # narrower features, each after its base
     # the contexts of each feature or context: (name, context), in the order of ``contexts``
     children: Mapping[str, tuple[tuple[str, _Context], ...]]
-    # (order, rule) of the rules anchored at each feature, in rule order; and of the rules
-    # with no feature (scanned whole, whatever the text has)
-    by_feature: Mapping[str, tuple[tuple[int, _Rule], ...]]
-    unanchored: tuple[tuple[int, _Rule], ...]
-    ordered: tuple[tuple[int, _Rule, str | None], ...]  # (order, rule, its feature) of rules
+    # the rules anchored at each feature, as a bit mask of their orders (bit ``order``);
+    # and the mask of the rules with no feature (scanned whole, whatever the text has)
+    masks: Mapping[str, int]
+    unanchored: int
+    # (order, rule) of the rules of a mask, in rule order, made when first needed
+    # (:func:`_tried`): a text's rules are those of the features it has
+    tried: dict[int, tuple[tuple[int, _Rule], ...]]
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -1211,10 +1213,13 @@ def _grammar(lang: str) -> _Grammar:
     children: dict[str, list[tuple[str, _Context]]] = {}
     for name, context in contexts.items():
         children.setdefault(context.base, []).append((name, context))
-    by_feature: dict[str, list[tuple[int, _Rule]]] = {}
+    masks: dict[str, int] = {}
+    unanchored = 0
     for order, rule in enumerate(rules):
-        if rule.feature is not None:
-            by_feature.setdefault(rule.feature, []).append((order, rule))
+        if rule.feature is None:
+            unanchored |= 1 << order
+        else:
+            masks[rule.feature] = masks.get(rule.feature, 0) | 1 << order
     return _Grammar(
         lex=lex,
         rules=rules,
@@ -1231,9 +1236,9 @@ def _grammar(lang: str) -> _Grammar:
         scanner=_scanner(lex),
         contexts=contexts,
         children=MappingProxyType({name: tuple(kids) for name, kids in children.items()}),
-        by_feature=MappingProxyType({name: tuple(found) for name, found in by_feature.items()}),
-        unanchored=tuple((order, rule) for order, rule in enumerate(rules) if rule.feature is None),
-        ordered=tuple((order, rule, rule.feature) for order, rule in enumerate(rules)),
+        masks=MappingProxyType(masks),
+        unanchored=unanchored,
+        tried={},
     )
 
 
@@ -1649,10 +1654,14 @@ def _matches(rule: _Rule, view: str, spans: dict[str, list[tuple[int, int]]]) ->
     feature = rule.feature
     if feature is not None and not spans.get(feature):
         return []  # no match: the rule's pattern is not even compiled
-    anchor = rule.anchor
+    return _matches_found(rule, view, spans)
+
+
+def _matches_found(rule: _Rule, view: str, spans: dict[str, list[tuple[int, int]]]) -> list[re.Match[str]]:
+    """:func:`_matches` of a rule whose feature is in ``spans`` (or that has none)."""
+    anchor, search, width, reach = rule.window
     if anchor is None:
         return list(rule.pattern.finditer(view))
-    search, width, reach = rule.window
     n = len(view)
     pos = 0
     found: list[re.Match[str]] = []
@@ -1682,17 +1691,40 @@ def _select(hits: Iterable[_Hit]) -> list[_Hit]:
     A turned-down hit takes part too: a longer rejected match ("Thursday, January 14"
     with the wrong weekday) keeps its shorter parts from passing as facts.
     """
-    ordered = sorted(hits, key=lambda h: (h.start - h.end, h.order, h.start))
+    ordered = sorted(hits, key=_longest_first)
+    if len(ordered) <= _FEW_HITS:  # a paragraph's: each against those taken
+        taken: list[_Hit] = []
+        for hit in ordered:
+            start, end = hit.start, hit.end
+            if end <= start:
+                continue
+            for other in taken:
+                if other.start < end and start < other.end:
+                    break
+            else:
+                taken.append(hit)
+        return sorted(taken, key=_start_of)
     # one byte per character, set where a taken hit lies: linear in the hits' lengths
     # (a sorted list with inserts was quadratic in the number of hits)
     occupied = bytearray(max((h.end for h in ordered), default=0))
-    taken: list[_Hit] = []
+    taken = []
     for hit in ordered:
         if hit.end <= hit.start or occupied.find(1, hit.start, hit.end) >= 0:
             continue
         occupied[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
         taken.append(hit)
-    return sorted(taken, key=lambda h: h.start)
+    return sorted(taken, key=_start_of)
+
+
+def _longest_first(h: _Hit) -> tuple[int, int, int]:
+    return h.start - h.end, h.order, h.start
+
+
+def _start_of(h: _Hit) -> int:
+    return h.start
+
+
+_FEW_HITS = 8  # so many hits are checked against each other (no map of the text)
 
 
 def _joinable(hit: _Hit) -> _Cal | None:
@@ -1803,8 +1835,8 @@ def _anchor(grammar: _Grammar, view: str, reference: date | None, chosen: list[_
         return _Anchor(reference, "reference_date")
     # only a full day can be the dateline (see _dateline): the place of the others, the
     # costlier test, is not looked at
-    return _dateline(reference, [h for h in chosen if _full_day(h) and _dateline_place(grammar, view, h)],
-                     _latest_year(chosen))
+    placed = [h for h in chosen if _full_day(h) and _dateline_place(grammar, view, h)]
+    return _dateline(reference, placed, _latest_year(chosen) if placed else None)
 
 
 def _full_day(hit: _Hit) -> bool:
@@ -2203,8 +2235,15 @@ def _candidate(hit: _Hit, result: _Result, tense: str | None) -> Candidate:
     )
 
 
-_first = itemgetter(0)
-_FEW_FEATURES = 4  # more features in a text: its rules are picked in one pass over them all
+_TRIED_KEPT = 4096  # at most so many masks' rules are kept (a few hundred occur)
+
+
+def _tried(grammar: _Grammar, mask: int) -> tuple[tuple[int, _Rule], ...]:
+    """(order, rule) of the rules in ``mask``, in rule order; kept in ``grammar.tried``."""
+    found = tuple((order, rule) for order, rule in enumerate(grammar.rules) if mask >> order & 1)
+    if len(grammar.tried) < _TRIED_KEPT:
+        grammar.tried[mask] = found
+    return found
 
 
 def find_dates(
@@ -2222,28 +2261,19 @@ def find_dates(
     spans = _found_spans(grammar, view)
     # the rules whose feature occurs (few, in a paragraph) and those scanned whole, in
     # rule order: the others have no match
-    tried = grammar.unanchored
-    if len(spans) > _FEW_FEATURES:  # a document: one pass over the rules
-        tried = tuple((order, rule) for order, rule, feature in grammar.ordered
-                      if feature is None or feature in spans)
-    elif spans:  # a paragraph: the rules of its few features
-        by_feature = grammar.by_feature
-        merged = False
-        for feature in spans:
-            found = by_feature.get(feature)
-            if found is not None:
-                if tried:
-                    tried, merged = tried + found, True
-                else:
-                    tried = found
-        if merged:
-            tried = tuple(sorted(tried, key=_first))
-    if not tried:
+    mask = grammar.unanchored
+    masks = grammar.masks
+    for feature in spans:
+        mask |= masks.get(feature, 0)
+    if not mask:
         return [], []
+    tried = grammar.tried.get(mask)
+    if tried is None:
+        tried = _tried(grammar, mask)
     scan = _Scan(text, view, grammar.lex)
     hits: list[_Hit] = []
     for order, rule in tried:
-        for m in _matches(rule, view, spans):
+        for m in _matches_found(rule, view, spans):
             hit = rule.build(scan, m)
             if hit is not None and hit.end > hit.start:
                 hit.order = order  # a new hit of this rule's: no copy needed
@@ -2263,16 +2293,9 @@ def find_dates(
             rejected.append(Rejected(hit.start, hit.end, hit.rule, hit.reason or "invalid"))
             continue
         tense = _tense(grammar, view, hit.start, hit.end) if _needs_tense(spec) else "past"
-        if anchor is None:
-            if not _needs_anchor(spec):
-                result = _resolve(spec, _UNUSED_ANCHOR, tense)
-                if isinstance(result, str):
-                    rejected.append(Rejected(hit.start, hit.end, hit.rule, result))
-                else:
-                    candidates.append(_candidate(hit, result, tense))
-                continue
+        if anchor is None and _needs_anchor(spec):
             anchor = _anchor(grammar, view, reference, chosen)
-        result = _resolve(spec, anchor, tense)
+        result = _resolve(spec, _UNUSED_ANCHOR if anchor is None else anchor, tense)
         if isinstance(result, str):
             rejected.append(Rejected(hit.start, hit.end, hit.rule, result))
         else:

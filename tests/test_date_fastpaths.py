@@ -181,3 +181,29 @@ def test_the_per_text_shortcuts_find_the_dates_of_the_plain_loop(lang: str) -> N
                 differ.append((str(reference), text[:80]))
     assert found > 300
     assert not differ, differ[:5]
+
+
+def _select_by_map(hits: list[dates._Hit]) -> list[dates._Hit]:
+    """:func:`dates._select` with a map of the text's taken characters, for any number of hits."""
+    ordered = sorted(hits, key=lambda h: (h.start - h.end, h.order, h.start))
+    occupied = bytearray(max((h.end for h in ordered), default=0))
+    taken = []
+    for hit in ordered:
+        if hit.end <= hit.start or occupied.find(1, hit.start, hit.end) >= 0:
+            continue
+        occupied[hit.start:hit.end] = b"\x01" * (hit.end - hit.start)
+        taken.append(hit)
+    return sorted(taken, key=lambda h: h.start)
+
+
+def test_a_few_hits_are_selected_as_with_a_map_of_the_text() -> None:
+    """:func:`dates._select` checks a few hits against each other: the same choice as
+    with a map of the characters taken, for lists of every size around the switch."""
+    rng = random.Random(20261126)
+    for _ in range(3000):
+        hits = []
+        for order in range(rng.randrange(dates._FEW_HITS + 4)):
+            start = rng.randrange(40)
+            hits.append(dates._Hit(start, start + rng.randrange(-1, 12), f"r{order}",
+                                   order=rng.randrange(5)))
+        assert dates._select(hits) == _select_by_map(hits), hits
