@@ -553,6 +553,7 @@ class _Grammar:
     contexts: Mapping[str, _Context]  # narrower features, each after its base
     # the contexts of each feature or context: (name, context), in the order of ``contexts``
     children: Mapping[str, tuple[tuple[str, _Context], ...]]
+    roots: tuple[str, ...]  # the features (no contexts) that have contexts
     # the rules anchored at each feature, as a bit mask of their orders (bit ``order``);
     # and the mask of the rules with no feature (scanned whole, whatever the text has)
     masks: Mapping[str, int]
@@ -1236,6 +1237,7 @@ def _grammar(lang: str) -> _Grammar:
         scanner=_scanner(lex),
         contexts=contexts,
         children=MappingProxyType({name: tuple(kids) for name, kids in children.items()}),
+        roots=tuple(name for name in children if name not in contexts),
         masks=MappingProxyType(masks),
         unanchored=unanchored,
         tried={},
@@ -1402,8 +1404,11 @@ def _scanner(lex: _Lexicon) -> _Scanner:
     firsts = "|".join(branches) or "(?!)"
     starts = f"(?:{alternation(prefix)})" if prefix else "(?!)"
     body = rf"(?:(?=(?P<w>{firsts}))(?P<p>{starts})?|(?P<q>{starts}))"
+    pattern = re.compile(rf"{_NOT_WORD_LEAD}{_two_letters([*whole, *prefix])}(?<=\W){body}")
+    if pattern.groups != len(pattern.groupindex) or list(pattern.groupindex) != ["w", "p", "q"]:
+        raise AssertionError("dates: the scanner's groups must be w, p, q alone (_found_spans)")
     return _Scanner(
-        pattern=re.compile(rf"{_NOT_WORD_LEAD}{_two_letters([*whole, *prefix])}(?<=\W){body}"),
+        pattern=pattern,
         whole=MappingProxyType(whole_map),
         prefix=MappingProxyType(prefix_map),
     )
@@ -1574,7 +1579,7 @@ def _found_spans(grammar: _Grammar, view: str) -> dict[str, list[tuple[int, int]
     get = spans.get
     for m in scanner.pattern.finditer(" " + view):  # m.start(): where the word starts in view
         at = m.start()
-        w, p, q = m.group("w", "p", "q")
+        w, p, q = m.groups()  # its only groups (see _scanner)
         head = p or q
         if w is not None and head is not None:  # both: rare
             sure_w, check_w = scanner.whole[w]
@@ -1603,7 +1608,10 @@ def _found_spans(grammar: _Grammar, view: str) -> dict[str, list[tuple[int, int]
     # usual case in a paragraph, is tested without a list comprehension. The lists are
     # never changed once made, so a context may share its base's.
     children = grammar.children
-    todo = [name for name in spans if name in children]
+    todo: list[str] = []
+    for root in grammar.roots:
+        if root in spans:
+            todo.append(root)
     n = len(view)
     while todo:
         parent = todo.pop()
@@ -2270,10 +2278,12 @@ def find_dates(
     tried = grammar.tried.get(mask)
     if tried is None:
         tried = _tried(grammar, mask)
-    scan = _Scan(text, view, grammar.lex)
+    scan: _Scan | None = None  # made for the first match
     hits: list[_Hit] = []
     for order, rule in tried:
         for m in _matches_found(rule, view, spans):
+            if scan is None:
+                scan = _Scan(text, view, grammar.lex)
             hit = rule.build(scan, m)
             if hit is not None and hit.end > hit.start:
                 hit.order = order  # a new hit of this rule's: no copy needed
