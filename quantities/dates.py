@@ -498,10 +498,11 @@ class _Rule:
         return self.geometry[2]
 
     @cached_property
-    def window(self) -> tuple[Callable[[str, int, int], re.Match[str] | None], int, int]:
-        """(the pattern's bound ``search``, width, reach): what :func:`_matches` uses, looked
-        up once (a document's dates are found in a few microseconds each)."""
-        return self.pattern.search, self.width, self.reach
+    def window(self) -> tuple[str | None, Callable[[str, int, int], re.Match[str] | None], int, int]:
+        """(anchor, the pattern's bound ``search``, width, reach): what :func:`_matches`
+        uses, looked up once (a document's dates are found in a few microseconds each, a
+        paragraph's rules are looked at once per paragraph)."""
+        return self.anchor, self.pattern.search, self.width, self.reach
 
 
 @dataclass(frozen=True)
@@ -550,7 +551,16 @@ class _Grammar:
     features: Mapping[str, _Regex]  # word features of _ANCHORS, by name
     scanner: _Scanner  # where word features may start
     contexts: Mapping[str, _Context]  # narrower features, each after its base
-    ordered: tuple[tuple[int, _Rule, str | None], ...]  # (order, rule, its feature) of rules
+    # the contexts of each feature or context: (name, context), in the order of ``contexts``
+    children: Mapping[str, tuple[tuple[str, _Context], ...]]
+    roots: tuple[str, ...]  # the features (no contexts) that have contexts
+    # the rules anchored at each feature, as a bit mask of their orders (bit ``order``);
+    # and the mask of the rules with no feature (scanned whole, whatever the text has)
+    masks: Mapping[str, int]
+    unanchored: int
+    # (order, rule) of the rules of a mask, in rule order, made when first needed
+    # (:func:`_tried`): a text's rules are those of the features it has
+    tried: dict[int, tuple[tuple[int, _Rule], ...]]
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -1200,6 +1210,17 @@ def _grammar(lang: str) -> _Grammar:
     if set(features) != set(_feature_forms(lex)):
         raise AssertionError("dates: _features and _feature_forms name different features")
     rules = _rules(lex, p, measure)
+    contexts = _contexts(p, measure, rules)
+    children: dict[str, list[tuple[str, _Context]]] = {}
+    for name, context in contexts.items():
+        children.setdefault(context.base, []).append((name, context))
+    masks: dict[str, int] = {}
+    unanchored = 0
+    for order, rule in enumerate(rules):
+        if rule.feature is None:
+            unanchored |= 1 << order
+        else:
+            masks[rule.feature] = masks.get(rule.feature, 0) | 1 << order
     return _Grammar(
         lex=lex,
         rules=rules,
@@ -1214,8 +1235,12 @@ def _grammar(lang: str) -> _Grammar:
         range_open=_Regex(rf"(?<!\w)(?P<open>{p.openers}){_GAP}\Z"),
         features=features,
         scanner=_scanner(lex),
-        contexts=_contexts(p, measure, rules),
-        ordered=tuple((order, rule, rule.feature) for order, rule in enumerate(rules)),
+        contexts=contexts,
+        children=MappingProxyType({name: tuple(kids) for name, kids in children.items()}),
+        roots=tuple(name for name in children if name not in contexts),
+        masks=MappingProxyType(masks),
+        unanchored=unanchored,
+        tried={},
     )
 
 
@@ -1379,8 +1404,11 @@ def _scanner(lex: _Lexicon) -> _Scanner:
     firsts = "|".join(branches) or "(?!)"
     starts = f"(?:{alternation(prefix)})" if prefix else "(?!)"
     body = rf"(?:(?=(?P<w>{firsts}))(?P<p>{starts})?|(?P<q>{starts}))"
+    pattern = re.compile(rf"{_NOT_WORD_LEAD}{_two_letters([*whole, *prefix])}(?<=\W){body}")
+    if pattern.groups != len(pattern.groupindex) or list(pattern.groupindex) != ["w", "p", "q"]:
+        raise AssertionError("dates: the scanner's groups must be w, p, q alone (_found_spans)")
     return _Scanner(
-        pattern=re.compile(rf"{_NOT_WORD_LEAD}{_two_letters([*whole, *prefix])}(?<=\W){body}"),
+        pattern=pattern,
         whole=MappingProxyType(whole_map),
         prefix=MappingProxyType(prefix_map),
     )
@@ -1519,8 +1547,22 @@ def _geometry(name: str, pattern: str) -> tuple[str | None, int, int]:
 
 
 def _anchor_spans(grammar: _Grammar, view: str) -> dict[str, list[tuple[int, int]]]:
-    """Where each feature occurs in ``view``, as sorted, disjoint spans."""
+    """Where each feature occurs in ``view``, as sorted, disjoint spans (an empty list for
+    a feature not there)."""
     spans: dict[str, list[tuple[int, int]]] = {name: [] for name in grammar.features}
+    spans["year_digits"] = []
+    spans["day_digits"] = []
+    spans.update({name: [] for name in grammar.contexts})
+    spans.update(_found_spans(grammar, view))
+    return spans
+
+
+def _found_spans(grammar: _Grammar, view: str) -> dict[str, list[tuple[int, int]]]:
+    """The spans of :func:`_anchor_spans` of the features that occur in ``view`` only: a
+    paragraph has few, and nothing is made or looked at for the others (what a call
+    costs beyond its dates, once per paragraph when a text is given paragraph by
+    paragraph)."""
+    spans: dict[str, list[tuple[int, int]]] = {}
     # the digit features: a run of exactly four digits (a year's), and a run of one or two
     # followed by "." or "/" (the day of "5/3/2021")
     years: list[tuple[int, int]] = []
@@ -1528,13 +1570,16 @@ def _anchor_spans(grammar: _Grammar, view: str) -> dict[str, list[tuple[int, int
     for m in _DIGIT_FEATURES.finditer(view):
         span = m.span()
         (years if span[1] - span[0] == 4 else days).append(span)
-    spans["year_digits"] = years
-    spans["day_digits"] = days
+    if years:
+        spans["year_digits"] = years
+    if days:
+        spans["day_digits"] = days
     scanner = grammar.scanner
     features = grammar.features
+    get = spans.get
     for m in scanner.pattern.finditer(" " + view):  # m.start(): where the word starts in view
         at = m.start()
-        w, p, q = m.group("w", "p", "q")
+        w, p, q = m.groups()  # its only groups (see _scanner)
         head = p or q
         if w is not None and head is not None:  # both: rare
             sure_w, check_w = scanner.whole[w]
@@ -1544,30 +1589,54 @@ def _anchor_spans(grammar: _Grammar, view: str) -> dict[str, list[tuple[int, int
         else:
             sure, check = scanner.whole[w] if w is not None else scanner.prefix[head or ""]
         for name in sure:
-            spans[name].append((at, at + 1))
+            found = get(name)
+            if found is None:
+                spans[name] = [(at, at + 1)]
+            else:
+                found.append((at, at + 1))
         for name in check:
             if features[name].compiled.match(view, at):
-                spans[name].append((at, at + 1))
+                found = get(name)
+                if found is None:
+                    spans[name] = [(at, at + 1)]
+                else:
+                    found.append((at, at + 1))
+    if not spans:
+        return spans
     # The occurrences of each context: those of its base where its pattern matches (at
-    # the occurrence, or ending there); a single one, the usual case in a paragraph, is
-    # tested without a list comprehension. The lists are never changed once made, so a
-    # context may share its base's.
+    # the occurrence, or ending there), for the bases that occur only; a single one, the
+    # usual case in a paragraph, is tested without a list comprehension. The lists are
+    # never changed once made, so a context may share its base's.
+    children = grammar.children
+    todo: list[str] = []
+    for root in grammar.roots:
+        if root in spans:
+            todo.append(root)
     n = len(view)
-    for name, context in grammar.contexts.items():
-        base = spans[context.base]
-        if len(base) > 1:
+    while todo:
+        parent = todo.pop()
+        base = spans[parent]
+        for name, context in children[parent]:
             test, back = context.test
-            if back == 0:
-                kept = [span for span in base if test(view, span[0], n)]
+            if len(base) > 1:
+                if back == 0:
+                    kept = [span for span in base if test(view, span[0], n)]
+                else:
+                    kept = [span for span in base
+                            if test(view, span[0] - back if span[0] > back else 0, span[0])]
+                if not kept:
+                    continue
+                if len(kept) == len(base):
+                    kept = base
             else:
-                kept = [span for span in base if test(view, span[0] - back if span[0] > back else 0, span[0])]
-            base = base if len(kept) == len(base) else kept
-        elif base:
-            test, back = context.test
-            at = base[0][0]
-            if (test(view, at, n) if back == 0 else test(view, at - back if at > back else 0, at)) is None:
-                base = []
-        spans[name] = base
+                at = base[0][0]
+                lo, hi = (at, n) if back == 0 else (at - back if at > back else 0, at)
+                if test(view, lo, hi) is None:
+                    continue
+                kept = base
+            spans[name] = kept
+            if name in children:
+                todo.append(name)
     return spans
 
 
@@ -1591,12 +1660,16 @@ def _matches(rule: _Rule, view: str, spans: dict[str, list[tuple[int, int]]]) ->
     True
     """
     feature = rule.feature
-    if feature is not None and not spans[feature]:
+    if feature is not None and not spans.get(feature):
         return []  # no match: the rule's pattern is not even compiled
-    anchor = rule.anchor
+    return _matches_found(rule, view, spans)
+
+
+def _matches_found(rule: _Rule, view: str, spans: dict[str, list[tuple[int, int]]]) -> list[re.Match[str]]:
+    """:func:`_matches` of a rule whose feature is in ``spans`` (or that has none)."""
+    anchor, search, width, reach = rule.window
     if anchor is None:
         return list(rule.pattern.finditer(view))
-    search, width, reach = rule.window
     n = len(view)
     pos = 0
     found: list[re.Match[str]] = []
@@ -1626,17 +1699,40 @@ def _select(hits: Iterable[_Hit]) -> list[_Hit]:
     A turned-down hit takes part too: a longer rejected match ("Thursday, January 14"
     with the wrong weekday) keeps its shorter parts from passing as facts.
     """
-    ordered = sorted(hits, key=lambda h: (h.start - h.end, h.order, h.start))
+    ordered = sorted(hits, key=_longest_first)
+    if len(ordered) <= _FEW_HITS:  # a paragraph's: each against those taken
+        taken: list[_Hit] = []
+        for hit in ordered:
+            start, end = hit.start, hit.end
+            if end <= start:
+                continue
+            for other in taken:
+                if other.start < end and start < other.end:
+                    break
+            else:
+                taken.append(hit)
+        return sorted(taken, key=_start_of)
     # one byte per character, set where a taken hit lies: linear in the hits' lengths
     # (a sorted list with inserts was quadratic in the number of hits)
     occupied = bytearray(max((h.end for h in ordered), default=0))
-    taken: list[_Hit] = []
+    taken = []
     for hit in ordered:
         if hit.end <= hit.start or occupied.find(1, hit.start, hit.end) >= 0:
             continue
         occupied[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
         taken.append(hit)
-    return sorted(taken, key=lambda h: h.start)
+    return sorted(taken, key=_start_of)
+
+
+def _longest_first(h: _Hit) -> tuple[int, int, int]:
+    return h.start - h.end, h.order, h.start
+
+
+def _start_of(h: _Hit) -> int:
+    return h.start
+
+
+_FEW_HITS = 8  # so many hits are checked against each other (no map of the text)
 
 
 def _joinable(hit: _Hit) -> _Cal | None:
@@ -1745,8 +1841,33 @@ def _anchor(grammar: _Grammar, view: str, reference: date | None, chosen: list[_
     reference date does not serve (most calls give one)."""
     if reference is not None and YEAR_MIN <= reference.year <= YEAR_MAX:
         return _Anchor(reference, "reference_date")
-    return _dateline(reference, [h for h in chosen if _dateline_place(grammar, view, h)],
-                     _latest_year(chosen))
+    # only a full day can be the dateline (see _dateline): the place of the others, the
+    # costlier test, is not looked at
+    placed = [h for h in chosen if _full_day(h) and _dateline_place(grammar, view, h)]
+    return _dateline(reference, placed, _latest_year(chosen) if placed else None)
+
+
+def _full_day(hit: _Hit) -> bool:
+    """Is ``hit`` a single day with its year, month and day?"""
+    spec = hit.spec
+    if not isinstance(spec, _Fixed) or spec.last is not None:
+        return False
+    c = spec.first
+    return c.year is not None and c.month is not None and c.day is not None
+
+
+def _needs_anchor(spec: _Spec) -> bool:
+    """Does :func:`_resolve` look at the anchor to resolve ``spec``? Not for a fixed date
+    with its year and no relative day said with it, nor for an nth weekday of a month of
+    a given year."""
+    if isinstance(spec, _Fixed):
+        return spec.first.year is None or spec.offset is not None
+    return not (isinstance(spec, _NthInMonth) and spec.year is not None)
+
+
+# what is passed to _resolve for a spec that does not need an anchor (_needs_anchor):
+# never looked at
+_UNUSED_ANCHOR = _Anchor(None, "none", "no anchor worked out")
 
 
 def _dateline(reference: date | None, hits: list[_Hit], latest_year: int | None = None) -> _Anchor:
@@ -2122,6 +2243,17 @@ def _candidate(hit: _Hit, result: _Result, tense: str | None) -> Candidate:
     )
 
 
+_TRIED_KEPT = 4096  # at most so many masks' rules are kept (a few hundred occur)
+
+
+def _tried(grammar: _Grammar, mask: int) -> tuple[tuple[int, _Rule], ...]:
+    """(order, rule) of the rules in ``mask``, in rule order; kept in ``grammar.tried``."""
+    found = tuple((order, rule) for order, rule in enumerate(grammar.rules) if mask >> order & 1)
+    if len(grammar.tried) < _TRIED_KEPT:
+        grammar.tried[mask] = found
+    return found
+
+
 def find_dates(
     text: str, view: str, lang: str, reference: date | None
 ) -> tuple[list[Candidate], list[Rejected]]:
@@ -2134,13 +2266,24 @@ def find_dates(
     if len(view) != len(text):
         raise ValueError("view must be to_view(text): the lengths differ")
     grammar = _grammar(lang)
-    scan = _Scan(text, view, grammar.lex)
+    spans = _found_spans(grammar, view)
+    # the rules whose feature occurs (few, in a paragraph) and those scanned whole, in
+    # rule order: the others have no match
+    mask = grammar.unanchored
+    masks = grammar.masks
+    for feature in spans:
+        mask |= masks.get(feature, 0)
+    if not mask:
+        return [], []
+    tried = grammar.tried.get(mask)
+    if tried is None:
+        tried = _tried(grammar, mask)
+    scan: _Scan | None = None  # made for the first match
     hits: list[_Hit] = []
-    spans = _anchor_spans(grammar, view)
-    for order, rule, feature in grammar.ordered:
-        if feature is not None and not spans[feature]:
-            continue  # no match (most rules, in a short text): not even a generator
-        for m in _matches(rule, view, spans):
+    for order, rule in tried:
+        for m in _matches_found(rule, view, spans):
+            if scan is None:
+                scan = _Scan(text, view, grammar.lex)
             hit = rule.build(scan, m)
             if hit is not None and hit.end > hit.start:
                 hit.order = order  # a new hit of this rule's: no copy needed
@@ -2149,15 +2292,20 @@ def find_dates(
         return [], []
     # one hit (most paragraphs): nothing to choose between or join
     chosen = hits if len(hits) == 1 else _join(grammar, view, _select(hits))
-    anchor = _anchor(grammar, view, reference, chosen)
+    # without a reference date, the anchor is worked out when a date needs it (none does
+    # in most paragraphs: their dates have a year)
+    anchor = _anchor(grammar, view, reference, chosen) if reference is not None else None
     candidates: list[Candidate] = []
     rejected: list[Rejected] = []
     for hit in chosen:
-        if hit.spec is None:
+        spec = hit.spec
+        if spec is None:
             rejected.append(Rejected(hit.start, hit.end, hit.rule, hit.reason or "invalid"))
             continue
-        tense = _tense(grammar, view, hit.start, hit.end) if _needs_tense(hit.spec) else "past"
-        result = _resolve(hit.spec, anchor, tense)
+        tense = _tense(grammar, view, hit.start, hit.end) if _needs_tense(spec) else "past"
+        if anchor is None and _needs_anchor(spec):
+            anchor = _anchor(grammar, view, reference, chosen)
+        result = _resolve(spec, _UNUSED_ANCHOR if anchor is None else anchor, tense)
         if isinstance(result, str):
             rejected.append(Rejected(hit.start, hit.end, hit.rule, result))
         else:

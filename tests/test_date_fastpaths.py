@@ -102,3 +102,108 @@ def test_one_search_for_both_cues_finds_the_tense_of_two(lang: str) -> None:
                 differ.append(view[max(0, start - 40):end + 40])
     assert not differ, differ[:5]
     assert len(tenses) == 3, tenses
+
+
+def _spans_by_plain_loop(grammar: dates._Grammar, view: str) -> dict[str, list[tuple[int, int]]]:
+    """The spans of every feature, each context made from its base in the order of
+    ``grammar.contexts`` (a whole pass over them, found or not)."""
+    spans = dates._anchor_spans(grammar, view)
+    for name, context in grammar.contexts.items():
+        spans[name] = [span for span in spans[context.base]
+                       if (context.pattern.match(view, span[0]) if context.measure is None
+                           else context.pattern.search(view, max(0, span[0] - context.before), span[0]))]
+    return spans
+
+
+def _dates_by_plain_loop(text: str, view: str, lang: str, reference: date | None
+                         ) -> tuple[list[dates.Candidate], list[dates.Rejected]]:
+    """:func:`dates.find_dates` without its shortcuts: every rule tried in turn over the
+    spans of every feature, the anchor worked out for every text with a date, every date
+    placed as a dateline checked."""
+    grammar = dates._grammar(lang)
+    scan = dates._Scan(text, view, grammar.lex)
+    spans = _spans_by_plain_loop(grammar, view)
+    hits: list[dates._Hit] = []
+    for order, rule in enumerate(grammar.rules):
+        for m in dates._matches(rule, view, spans):
+            hit = rule.build(scan, m)
+            if hit is not None and hit.end > hit.start:
+                hit.order = order
+                hits.append(hit)
+    if not hits:
+        return [], []
+    chosen = dates._join(grammar, view, dates._select(hits))
+    if reference is not None and dates.YEAR_MIN <= reference.year <= dates.YEAR_MAX:
+        anchor = dates._Anchor(reference, "reference_date")
+    else:
+        placed = [h for h in chosen if dates._dateline_place(grammar, view, h)]
+        anchor = dates._dateline(reference, placed, dates._latest_year(chosen))
+    candidates: list[dates.Candidate] = []
+    rejected: list[dates.Rejected] = []
+    for hit in chosen:
+        if hit.spec is None:
+            rejected.append(dates.Rejected(hit.start, hit.end, hit.rule, hit.reason or "invalid"))
+            continue
+        tense = dates._tense(grammar, view, hit.start, hit.end) if dates._needs_tense(hit.spec) else "past"
+        result = dates._resolve(hit.spec, anchor, tense)
+        if isinstance(result, str):
+            rejected.append(dates.Rejected(hit.start, hit.end, hit.rule, result))
+        else:
+            candidates.append(dates._candidate(hit, result, tense))
+    return candidates, rejected
+
+
+@pytest.mark.parametrize("lang", ["en", "uk", "ru"])
+def test_the_per_text_shortcuts_find_the_dates_of_the_plain_loop(lang: str) -> None:
+    """:func:`dates.find_dates` makes the spans of the features found only, tries the rules
+    of those features only, and works out the anchor (the dateline, without a reference
+    date) only for a date that needs it: the same dates and rejections as the plain loop,
+    on short windows of real text (a paragraph's, where the shortcuts count) and whole
+    texts, with and without a reference date."""
+    rng = random.Random(20261125)
+    texts = _texts(lang)
+    views = ["", "9 January", "on 9 January.", "Today, January 6, 2021",
+             "January 9, 2021\nToday, January 6, 2021, they met.", *texts[:100]]
+    every_ref = len(views)  # these with every reference date, the windows with one each
+    views += [t[a:a + rng.randrange(20, 400)] for t in texts for a in (rng.randrange(len(t)),)]
+    refs = (None, date(2020, 1, 1), date(2016, 2, 29), date(1800, 5, 5))
+    differ = []
+    found = 0
+    for i, text in enumerate(views):
+        view = to_view(text)
+        spans = dates._anchor_spans(dates._grammar(lang), view)
+        if spans != _spans_by_plain_loop(dates._grammar(lang), view):
+            differ.append(("spans", text[:80]))
+        for reference in (refs if i < every_ref else refs[i % 4:i % 4 + 1]):
+            fast = dates.find_dates(text, view, lang, reference)
+            found += len(fast[0]) + len(fast[1])
+            if fast != _dates_by_plain_loop(text, view, lang, reference):
+                differ.append((str(reference), text[:80]))
+    assert found > 300
+    assert not differ, differ[:5]
+
+
+def _select_by_map(hits: list[dates._Hit]) -> list[dates._Hit]:
+    """:func:`dates._select` with a map of the text's taken characters, for any number of hits."""
+    ordered = sorted(hits, key=lambda h: (h.start - h.end, h.order, h.start))
+    occupied = bytearray(max((h.end for h in ordered), default=0))
+    taken = []
+    for hit in ordered:
+        if hit.end <= hit.start or occupied.find(1, hit.start, hit.end) >= 0:
+            continue
+        occupied[hit.start:hit.end] = b"\x01" * (hit.end - hit.start)
+        taken.append(hit)
+    return sorted(taken, key=lambda h: h.start)
+
+
+def test_a_few_hits_are_selected_as_with_a_map_of_the_text() -> None:
+    """:func:`dates._select` checks a few hits against each other: the same choice as
+    with a map of the characters taken, for lists of every size around the switch."""
+    rng = random.Random(20261126)
+    for _ in range(3000):
+        hits = []
+        for order in range(rng.randrange(dates._FEW_HITS + 4)):
+            start = rng.randrange(40)
+            hits.append(dates._Hit(start, start + rng.randrange(-1, 12), f"r{order}",
+                                   order=rng.randrange(5)))
+        assert dates._select(hits) == _select_by_map(hits), hits
