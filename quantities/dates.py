@@ -48,6 +48,7 @@ from __future__ import annotations
 import calendar
 import importlib
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -78,6 +79,7 @@ YEAR_MIN, YEAR_MAX = 1000, 2199
 
 _YEAR_PHRASE_GAP = re.compile(r",?[ ]{1,3}")
 _SENTENCE_REACH = 200  # how far the sentence of a date is searched for tense cues
+_TENSE_WINDOW = 2 * _SENTENCE_REACH  # the most a date's tense search reads
 _PAST_MIN_LETTERS = 4  # a word this long ending in a past ending is a past-tense verb
 # The end of a sentence: not the point of "0.4%" or "Dr.Smith".
 # (It starts with a set of characters, so the engine skips ahead to one.)
@@ -1889,11 +1891,13 @@ def _dateline(reference: date | None, hits: list[_Hit], latest_year: int | None 
     return _Anchor(None, "none", "no reference date and no dateline")
 
 
-def _tense(grammar: _Grammar, view: str, start: int, end: int) -> str | None:
+def _tense(
+    grammar: _Grammar, view: str, start: int, end: int, index: _PastWords | None = None
+) -> str | None:
     """The tense of the sentence around ``[start, end)``: "future" when it has a future
     cue, else "past" when it has a past cue (a word of ``past_cues`` or, outside the date
     itself, a word of :data:`_PAST_MIN_LETTERS` letters or more ending in one of
-    ``past_endings``), else None."""
+    ``past_endings``), else None. ``index``: see :class:`_PastWords`."""
     lo = max(0, start - _SENTENCE_REACH)
     hi = min(len(view), end + _SENTENCE_REACH)
     last = _LAST_STOP.match(view, lo, start)
@@ -1911,7 +1915,7 @@ def _tense(grammar: _Grammar, view: str, start: int, end: int) -> str | None:
         if cue.lastgroup is not None or grammar.future.compiled.search(view, at + 1, hi):
             return "future"
         return "past"
-    if _past_word_in(grammar, view, lo, start) or _past_word_in(grammar, view, end, hi):
+    if _past_word_in(grammar, view, lo, start, index) or _past_word_in(grammar, view, end, hi, index):
         return "past"
     return None
 
@@ -1966,10 +1970,11 @@ def _cues(future: Iterable[str], past: Iterable[str] = (), after: bool = False) 
     return ("(?:" if not after else rf"{_NOT_WORD_LEAD}(?<=\W)(?:") + "|".join(branches) + ")"
 
 
-def _past_word_in(grammar: _Grammar, view: str, lo: int, hi: int) -> bool:
+def _past_word_in(grammar: _Grammar, view: str, lo: int, hi: int, index: _PastWords | None = None) -> bool:
     """Is there a word of :data:`_LETTERS` in ``view[lo:hi]`` with a past ending (and at
     least :data:`_PAST_MIN_LETTERS` long)? A word that ``lo`` cuts counts from ``lo`` on;
-    it is tested apart, as the search's look back at an ending would see its first part."""
+    it is tested apart, as the search's look back at an ending would see its first part.
+    ``index`` (the past words of all of ``view``) answers the final search by bisection."""
     if lo > 0 and _LETTER.match(view, lo - 1):
         first = _LETTERS.match(view, lo, hi)
         if first is not None:
@@ -1977,7 +1982,56 @@ def _past_word_in(grammar: _Grammar, view: str, lo: int, hi: int) -> bool:
             if len(word) >= _PAST_MIN_LETTERS and word.endswith(grammar.past_endings):
                 return True
             lo = first.end()
+    if index is not None:
+        return index.search(lo, hi)
     return grammar.past_word.compiled.search(view, lo, hi) is not None
+
+
+_WORDISH = re.compile(r"[\w']")  # what the past-word pattern's possessive run takes
+_RUN = re.compile(r"[\w']*+")
+
+
+class _PastWords:
+    r"""Where the past-word pattern matches in a whole text, to tell by bisection whether
+    ``pattern.search(view, lo, hi)`` finds a match: the same answer, for a text with many
+    dates whose sentence windows would otherwise each be searched (a table of dates).
+
+    A window search differs from the whole text's matches only in the runs of
+    ``[\w']`` that its ends cut: a run cut at ``hi`` is read truncated, and a start
+    inside a run cut at ``lo`` is tried although the text's search took the run from its
+    own start. Those two runs are searched directly; between them every run lies whole
+    in the window, its starts share one end (the run is possessive), so it holds a match
+    exactly when the text's search found one starting in it.
+    """
+
+    __slots__ = ("_back", "_n", "_search", "_starts", "_view")
+
+    def __init__(self, pattern: re.Pattern[str], view: str) -> None:
+        self._view, self._n, self._back = view, len(view), view[::-1]
+        self._search = pattern.search
+        self._starts = [m.start() for m in pattern.finditer(view)]
+
+    def search(self, lo: int, hi: int) -> bool:
+        """Is ``pattern.search(view, lo, hi)`` not None?"""
+        if lo >= hi:
+            return False
+        view, search = self._view, self._search
+        a = lo  # where the runs begin that lie whole in the window (from the left)
+        if lo > 0 and _WORDISH.match(view, lo - 1) and _WORDISH.match(view, lo):
+            a = _RUN.match(view, lo, hi).end()  # type: ignore[union-attr]  # * always matches
+            if search(view, lo, a) is not None:
+                return True
+            if a >= hi:
+                return False
+        b = hi  # where they end (from the right)
+        if hi < self._n and _WORDISH.match(view, hi) and _WORDISH.match(view, hi - 1):
+            n = self._n  # the run that hi cuts, back to its start (not before a)
+            b = n - _RUN.match(self._back, n - hi, n - a).end()  # type: ignore[union-attr]
+            if search(view, b, hi) is not None:
+                return True
+        starts = self._starts
+        i = bisect_left(starts, a)
+        return i < len(starts) and starts[i] < b
 
 
 def _past_word(endings: Iterable[str]) -> str:
@@ -2297,12 +2351,19 @@ def find_dates(
     anchor = _anchor(grammar, view, reference, chosen) if reference is not None else None
     candidates: list[Candidate] = []
     rejected: list[Rejected] = []
+    # many dates whose sentence windows together outgrow the text (a table of dates, a
+    # text without sentence ends): the text's past words are found once (_PastWords)
+    index: _PastWords | None = None
+    if len(chosen) * _TENSE_WINDOW > len(view) and len(chosen) > 1:
+        tensed = sum(1 for hit in chosen if hit.spec is not None and _needs_tense(hit.spec))
+        if tensed > 1 and tensed * _TENSE_WINDOW > len(view):
+            index = _PastWords(grammar.past_word.compiled, view)
     for hit in chosen:
         spec = hit.spec
         if spec is None:
             rejected.append(Rejected(hit.start, hit.end, hit.rule, hit.reason or "invalid"))
             continue
-        tense = _tense(grammar, view, hit.start, hit.end) if _needs_tense(spec) else "past"
+        tense = _tense(grammar, view, hit.start, hit.end, index) if _needs_tense(spec) else "past"
         if anchor is None and _needs_anchor(spec):
             anchor = _anchor(grammar, view, reference, chosen)
         result = _resolve(spec, _UNUSED_ANCHOR if anchor is None else anchor, tense)

@@ -207,3 +207,49 @@ def test_a_few_hits_are_selected_as_with_a_map_of_the_text() -> None:
             hits.append(dates._Hit(start, start + rng.randrange(-1, 12), f"r{order}",
                                    order=rng.randrange(5)))
         assert dates._select(hits) == _select_by_map(hits), hits
+
+
+# ---------------------------------------------------------------- the past-word index
+
+_PIECES = ["went", "arrived", "said", "red", "bed", "x'ed", "5abled", "a_ed", "o'", "'", "_",
+           "вона", "прийшла", "пішли", "сказал", "было", "1", "42", " ", " ", ", ", ". ", "\n", "-"]
+
+
+@pytest.mark.parametrize("lang", ["en", "uk", "ru"])
+def test_past_word_index_is_the_window_search(lang: str) -> None:
+    """``_PastWords.search(lo, hi)`` says what ``pattern.search(view, lo, hi)`` says, for
+    every window of short texts built from words with past endings, words that only end
+    like them, digits, apostrophes and underscores glued to letters (runs cut by a
+    window's ends on either side), and for random windows of every test text."""
+    pattern = dates._grammar(lang).past_word.compiled
+    rng = random.Random(f"past-{lang}")
+    for _ in range(150):
+        view = "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 12)))
+        index = dates._PastWords(pattern, view)
+        for lo in range(len(view) + 1):
+            for hi in range(lo, len(view) + 1):
+                assert index.search(lo, hi) == (pattern.search(view, lo, hi) is not None), (view, lo, hi)
+    for text in _texts(lang):
+        view = to_view(text)
+        index = dates._PastWords(pattern, view)
+        for _ in range(200):
+            lo = rng.randrange(len(view) + 1)
+            hi = rng.randrange(lo, min(len(view), lo + 500) + 1)
+            assert index.search(lo, hi) == (pattern.search(view, lo, hi) is not None), (lo, hi)
+
+
+def test_tense_with_the_index_is_the_tense_without() -> None:
+    """A text with a date every few characters and no sentence end (where find_dates
+    builds the index): every date's tense is the same with the index and without."""
+    for lang, date_text, verb in [("uk", "9 січня ", "прийшли "), ("ru", "9 января ", "пришли "),
+                                  ("en", "January 9 ", "arrived ")]:
+        grammar = dates._grammar(lang)
+        rng = random.Random(lang)
+        view = to_view("".join(rng.choice([date_text, date_text, verb, "x ", "5'"]) for _ in range(400)))
+        index = dates._PastWords(grammar.past_word.compiled, view)
+        surface = date_text.strip().lower()  # the view is case-folded
+        starts = [m.start() for m in re.finditer(re.escape(surface), view)]
+        assert len(starts) > 100
+        for start in starts:
+            end = start + len(surface)
+            assert dates._tense(grammar, view, start, end, index) == dates._tense(grammar, view, start, end)
