@@ -15,27 +15,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 from news_corpus import paragraphs
+from test_pump import cpu_seconds
 
 from quantities import extract
 from quantities.options import Options
 
 GROUP = 40  # paragraphs per joined document
-
-
-def _cpu(fn: Callable[[], object], rounds: int = 3) -> float:
-    best = float("inf")
-    for _ in range(rounds):
-        start = time.process_time()
-        fn()
-        best = min(best, time.process_time() - start)
-    return best
 
 
 def main() -> None:
@@ -48,8 +38,8 @@ def main() -> None:
         joined = ["\n\n".join(paras[i : i + GROUP]) for i in range(0, len(paras), GROUP)]
         for text in paras[:50]:
             extract(text, lang=lang)
-        one = _cpu(lambda: [extract(t, lang=lang, options=options) for t in paras])  # noqa: B023
-        many = _cpu(lambda: [extract(t, lang=lang, options=options) for t in joined])  # noqa: B023
+        one = cpu_seconds(lambda: [extract(t, lang=lang, options=options) for t in paras], 3)  # noqa: B023
+        many = cpu_seconds(lambda: [extract(t, lang=lang, options=options) for t in joined], 3)  # noqa: B023
         facts_one = sum(len(extract(t, lang=lang, options=options)) for t in paras)
         facts_many = sum(len(extract(t, lang=lang, options=options)) for t in joined)
         extra = (one - many) / (len(paras) - len(joined)) * 1e6
