@@ -23,10 +23,13 @@ __all__ = ["resolve"]
 
 _FACT: TypeAdapter[Any] = TypeAdapter(Fact)
 _FACTS: TypeAdapter[list[Any]] = TypeAdapter(list[Fact])
+#: the adapter's own validator: TypeAdapter.validate_python adds a Python call a text
+_validate_facts = _FACTS.validator.validate_python
 _NUMERIC_KINDS = frozenset(["quantity", "money", "percent", "duration", "number"])
 #: No plausible value reaches this; larger ones would become JSON integers of any length
 #: (Python's ``json`` refuses more than 4300 digits, and writing them is quadratic).
 _MAX_MAGNITUDE = 10**30
+_TOO_LARGE = "a value of magnitude 10^30 or more is not a plausible quantity"
 
 
 def _rank_key(c: Candidate) -> tuple[int, int, int]:
@@ -44,9 +47,10 @@ def _choose(
     in the order taken; and, with ``diagnostics``, each one turned down with the earliest
     taken candidate it overlaps.
 
-    Linear in the candidates' lengths: one byte per character of the text marks what is
-    taken (and, for the diagnostics, an integer which candidate took it). A sorted list
-    of the taken spans, with an insertion per candidate, made long documents slower per
+    A few candidates (a paragraph's) are compared with each other. More are chosen in
+    time linear in their lengths: one byte per character of the text marks what is taken
+    (and, for the diagnostics, an integer which candidate took it). A sorted list of the
+    taken spans, with an insertion per candidate, made long documents slower per
     character than short ones.
 
     >>> a, b, c = Candidate("count", 4, 8, 1), Candidate("count", 0, 3, 1), Candidate("count", 2, 5, 1)
@@ -54,6 +58,15 @@ def _choose(
     >>> [(x.start, x.end) for x in chosen], [((x.start, x.end), (y.start, y.end)) for x, y in lost]
     ([(4, 8), (0, 3)], [((2, 5), (4, 8))])
     """
+    if len(candidates) <= _FEW:
+        return _choose_few(candidates, diagnostics)
+    return _choose_marked(candidates, size, diagnostics)
+
+
+def _choose_marked(
+    candidates: list[Candidate], size: int, diagnostics: bool
+) -> tuple[list[Candidate], list[tuple[Candidate, Candidate]]]:
+    """:func:`_choose` by marking what is taken of the text."""
     taken = bytearray(size + 1)
     owner = array("i", [0]) * (size + 1) if diagnostics else None
     chosen: list[Candidate] = []
@@ -73,6 +86,32 @@ def _choose(
             if owner is not None:
                 owner[start:end] = array("i", [len(chosen) + 1]) * (end - start)
         chosen.append(cand)
+    return chosen, lost
+
+
+#: up to so many candidates (a paragraph's), each is compared with those taken: cheaper
+#: than marking the text, and the same choice (tests/test_resolve.py)
+_FEW = 8
+
+
+def _choose_few(
+    candidates: list[Candidate], diagnostics: bool
+) -> tuple[list[Candidate], list[tuple[Candidate, Candidate]]]:
+    """:func:`_choose` by comparing spans: a candidate overlaps a taken one when their
+    spans share a character (an empty span: when it lies strictly inside)."""
+    chosen: list[Candidate] = []
+    lost: list[tuple[Candidate, Candidate]] = []
+    for cand in sorted(candidates, key=_rank_key):
+        start, end = cand.start, cand.end
+        winner = None
+        for c in chosen:
+            if c.start < end and c.end > start and c.end > c.start:
+                winner = c
+                break
+        if winner is None:
+            chosen.append(cand)
+        elif diagnostics:
+            lost.append((cand, winner))
     return chosen, lost
 
 
@@ -102,11 +141,39 @@ def _count_problem(v: Value | str | None) -> str | None:
 
 
 def _plausible(c: Candidate, options: Options, reference: date | None) -> str | None:
+    """Why ``c`` is not a plausible fact (None: it is)."""
+    value, low, high, kind = c.value, c.low, c.high, c.kind
+    if (
+        value.__class__ is int and (low is None or low.__class__ is int)
+        and (high is None or high.__class__ is int)
+    ):  # the commonest candidates: the checks of _implausible that apply to ints, in order
+        for v in (value, low, high):
+            if v is not None and not -_MAX_MAGNITUDE < v < _MAX_MAGNITUDE:
+                return _TOO_LARGE
+        if kind in COUNT_KINDS:
+            for v in (value, low, high):
+                if v is not None and v < 0:
+                    return f"a count cannot be negative, got {v}"
+            limit = options.limits.get(kind)
+            if limit is not None and value > limit:
+                return f"{kind} count {value} is above the plausible limit {limit}"
+        if low is not None and high is not None and low > high:
+            return f"low {low} is above high {high}"
+        return None
+    if kind == "date" and value.__class__ is str and (low is None or low.__class__ is str) and (
+        high is None or high.__class__ is str
+    ):  # strings only: the year's window is all there is to check
+        return _date_problem(value, options, reference)
+    return _implausible(c, options, reference)
+
+
+def _implausible(c: Candidate, options: Options, reference: date | None) -> str | None:
+    """:func:`_plausible` of any candidate."""
     value, low, high = c.value, c.low, c.high
     for v in (value, low, high):
         # None and date strings have no magnitude; ints and Decimals must be below 10^30
         if v is not None and v.__class__ is not str and not _magnitude_ok(v):
-            return "a value of magnitude 10^30 or more is not a plausible quantity"
+            return _TOO_LARGE
     kind = c.kind
     if kind in COUNT_KINDS:
         for v in (value, low, high):
@@ -121,10 +188,16 @@ def _plausible(c: Candidate, options: Options, reference: date | None) -> str | 
     ) and low > high:
         return f"low {low} is above high {high}"
     if kind == "date" and isinstance(value, str):
-        year = _year(value)
-        centre = reference.year if reference is not None else 2000
-        if year is not None and abs(year - centre) > options.date_window_years:
-            return f"year {year} is outside the window of {options.date_window_years} years"
+        return _date_problem(value, options, reference)
+    return None
+
+
+def _date_problem(value: str, options: Options, reference: date | None) -> str | None:
+    """Why a date of ISO ``value`` is not plausible: its year far from the reference's."""
+    year = _year(value)
+    centre = reference.year if reference is not None else 2000
+    if year is not None and abs(year - centre) > options.date_window_years:
+        return f"year {year} is outside the window of {options.date_window_years} years"
     return None
 
 
@@ -145,7 +218,9 @@ def _payload(c: Candidate, text: str, lang: str) -> dict[str, Any]:
     value, low, high, unit = c.value, c.low, c.high, c.unit
     counted = kind in COUNT_KINDS
     if counted:  # whole numbers, no unit
-        value, low, high, unit = _as_int(value), _as_int(low), _as_int(high), None
+        if value.__class__ is not int or low.__class__ is not int or high.__class__ is not int:
+            value, low, high = _as_int(value), _as_int(low), _as_int(high)
+        unit = None
     elif kind == "date":
         unit = None
     data: dict[str, Any] = {
@@ -161,7 +236,7 @@ def _payload(c: Candidate, text: str, lang: str) -> dict[str, Any]:
         "qualifier": c.qualifier,
         "unit": unit,
         "lang": lang,
-        "rules": list(dict.fromkeys(c.rules)),
+        "rules": list(dict.fromkeys(rules)) if len(rules := c.rules) > 1 else list(rules),
     }
     if counted:
         data["counted"] = extra.get("counted")
@@ -202,14 +277,17 @@ def resolve(
             plausible.append(cand)
         elif diagnostics:
             rejections.append(_reject(text, cand, why))
-    chosen, lost = _choose(plausible, len(text), diagnostics)
+    if len(plausible) > 1:
+        chosen, lost = _choose(plausible, len(text), diagnostics)
+    else:  # nothing to overlap (a short paragraph's usual case)
+        chosen, lost = plausible, []
     for cand, winner in lost:
         shown = text[winner.start : winner.end]
         rejections.append(_reject(text, cand, f"overlaps a {winner.kind} fact {shown!r}"))
     kept: list[Candidate] = []
     all_numbers, kinds = options.all_numbers, options.kinds
     # by position; the same span in the order of choosing (the sort is stable)
-    for cand in sorted(chosen, key=_position):
+    for cand in sorted(chosen, key=_position) if len(chosen) > 1 else chosen:
         if cand.kind == "number" and not all_numbers:
             if diagnostics:
                 rejections.append(_reject(text, cand, "a bare number: nothing counted or measured"))
@@ -219,7 +297,7 @@ def resolve(
         kept.append(cand)
     payloads = [_payload(cand, text, lang) for cand in kept]
     try:  # all at once: a fifth cheaper than one call per fact
-        facts: list[Any] = _FACTS.validate_python(payloads)
+        facts: list[Any] = _validate_facts(payloads) if payloads else []
     except ValidationError:  # one by one, to turn down only the invalid ones
         facts = []
         for cand, payload in zip(kept, payloads, strict=True):
@@ -228,8 +306,13 @@ def resolve(
             except ValidationError as exc:
                 first = exc.errors()[0]
                 rejections.append(_reject(text, cand, f"invalid: {first['loc']}: {first['msg']}"))
-    rejections.sort(key=lambda r: (r.start, r.end, r.rule))
+    if len(rejections) > 1:
+        rejections.sort(key=_rejection_key)
     return facts, rejections
+
+
+def _rejection_key(r: Rejection) -> tuple[int, int, str]:
+    return (r.start, r.end, r.rule)
 
 
 def _reject(text: str, cand: Candidate, reason: str) -> Rejection:

@@ -41,3 +41,51 @@ def test_all_valid_in_text_order() -> None:
     facts, rejections = resolve(TEXT, "en", cands, [], options=Options(), reference=None)
     assert [f.value for f in facts] == [5, 6, 7]
     assert rejections == []
+
+
+def test_plausibility_shortcuts_agree_with_every_check() -> None:
+    """``_plausible`` settles all-int and all-string candidates itself; on every mix of
+    kinds, value types, bounds and limits it must say what the full checks say."""
+    import itertools
+    from datetime import date
+    from decimal import Decimal
+
+    from quantities.models import KINDS
+    from quantities.resolve import _implausible, _plausible
+
+    values: list[object] = [
+        None, 0, 7, -3, 10**29, 10**30, -(10**30), 2 * 10**7, Decimal("2.5"), Decimal("4"),
+        Decimal("-1"), Decimal("1E+31"), "2022-01-17", "1650-03", "--05-09", "2022-01/2022-03",
+    ]
+    options = [Options(), Options(limits={"aircraft": 5}, date_window_years=10)]
+    references = [None, date(2022, 1, 17)]
+    checked = 0
+    for kind, value, low, high in itertools.product(KINDS, values, values[:9], values[:9]):
+        cand = Candidate(kind, 0, 1, value, low, high)  # type: ignore[arg-type]
+        for opts, ref in itertools.product(options, references):
+            assert _plausible(cand, opts, ref) == _implausible(cand, opts, ref), (cand, opts, ref)
+            checked += 1
+    assert checked > 10_000
+
+
+def test_few_candidates_chosen_as_by_marking_the_text() -> None:
+    """``_choose`` compares a paragraph's few candidates pairwise instead of marking the
+    text: the same candidates taken and lost, with the same winners, on random spans
+    (empty ones included, which no stage builds but the choice must handle)."""
+    import random
+
+    from quantities.resolve import _FEW, _choose_few, _choose_marked
+
+    rng = random.Random(4)
+    for _ in range(5000):
+        size = rng.randint(1, 40)
+        cands = []
+        for _ in range(rng.randint(0, _FEW)):
+            start = rng.randint(0, size)
+            end = min(size, start + rng.choice([0, 1, 1, 2, 3, 5, 8]))
+            cands.append(Candidate("count", start, end, 1, priority=rng.randint(0, 1)))
+        for diagnostics in (True, False):
+            few = _choose_few(list(cands), diagnostics)
+            marked = _choose_marked(list(cands), size, diagnostics)
+            assert [id(c) for c in few[0]] == [id(c) for c in marked[0]], cands
+            assert [(id(a), id(b)) for a, b in few[1]] == [(id(a), id(b)) for a, b in marked[1]]
