@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from quantities import extract
+from quantities import extract, extract_many
 from quantities.options import Options
 
 from conftest import DIGIT_RUN, Q3_KB, ROUNDS, corpus, language_ready, nbytes, throughput
@@ -124,3 +124,24 @@ def test_all_numbers(benchmark: Any) -> None:
         return sum(len(extract(p, lang="en", options=options)) for p in paras)
 
     throughput(benchmark, nbytes(paras), run, lang="en", source="bundled", all_numbers=True)
+
+
+def test_extract_many(benchmark: Any, lang: str) -> None:
+    """``extract_many()`` over the same paragraphs as ``test_extract[<lang>-bundled]``:
+    the same facts, each stage run over 64 paragraphs at a time."""
+    paras = corpus(lang, "bundled")
+    language_ready(lang)
+    _run_extract(paras[:50], lang)
+    benchmark.group = "extract-bundled"
+    cpu: list[float] = []
+
+    def run() -> int:
+        t = time.process_time()
+        found = sum(len(facts) for facts in extract_many(paras, lang=lang, reference_date="2022-01-17"))
+        cpu.append(time.process_time() - t)
+        return found
+
+    benchmark.pedantic(run, rounds=ROUNDS, iterations=1, warmup_rounds=1)
+    size = nbytes(paras)
+    benchmark.extra_info.update(lang=lang, bytes=size, paragraphs=len(paras), facts=run(),
+                                cpu_mb_per_s=round(size / min(cpu) / 1e6, 4))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from quantities.api import analyze, extract
+from quantities.api import analyze, analyze_many, extract, extract_many
 from quantities.errors import (
     DataError,
     InputTooLongError,
@@ -53,5 +53,7 @@ __all__ = [
     "UnknownLanguageError",
     "__version__",
     "analyze",
+    "analyze_many",
     "extract",
+    "extract_many",
 ]

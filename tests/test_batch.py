@@ -282,6 +282,13 @@ def test_workers_fork_from_here_only_when_nothing_else_runs() -> None:
         thread.join()
 
 
+def _same_package_env() -> dict[str, str]:
+    """The environment of a test process run from here, importing this very package
+    (not another checkout installed in the interpreter)."""
+    root = str(Path(quantities.__file__).resolve().parents[1])
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+
+
 @pytest.mark.parametrize("alone", [True, False])
 def test_forked_and_fork_server_workers_give_the_same_records(
     alone: bool, monkeypatch: pytest.MonkeyPatch
@@ -296,7 +303,7 @@ def test_forked_and_fork_server_workers_give_the_same_records(
         case = f"{__file__}::test_forked_and_fork_server_workers_give_the_same_records[True]"
         done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", case],
                               check=False, capture_output=True, text=True, timeout=600,
-                              cwd=Path(__file__).parent)
+                              cwd=Path(__file__).parent, env=_same_package_env())
         assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout + done.stderr
         return
     monkeypatch.setattr(quantities.batch, "_single_threaded", lambda: alone)
@@ -579,3 +586,92 @@ def test_a_chunk_makes_no_reference_cycle() -> None:
         assert own_garbage(before) == []
     finally:
         gc.enable()
+
+
+# ---------------------------------------------------------------- groups of documents
+
+
+def _group_lines() -> list[bytes]:
+    texts = [f"{i + 2} soldiers arrived on 6 January." for i in range(40)]
+    texts[21] = "MARK: 7 tanks were destroyed."
+    return [json.dumps({"id": i, "text": t, "reference_date": "2022-01-17"}).encode()
+            for i, t in enumerate(texts)]
+
+
+def _group_clean() -> list[dict[str, Any]]:
+    """The records one document at a time (an injected analyser: no groups)."""
+    return _run(_group_lines(), timeout=None, analyzer=slow_on_marker)
+
+
+def test_groups_give_the_records_of_one_document_at_a_time() -> None:
+    lines, expected = _mixed_lines()
+    lines = [line for line, kind in zip(lines, expected, strict=True) if kind != "timeout"] * 3
+    one = _run(lines, timeout=None, analyzer=slow_on_marker, chunk_docs=64)  # no groups
+    assert _run(lines, timeout=None, chunk_docs=64) == one
+    assert _run(lines, timeout=30.0, chunk_docs=64) == one
+    assert _run(_group_lines(), timeout=None) == _group_clean()
+
+
+def _stuck_group(lines: Any, options: Options) -> list[Any]:
+    if any(b"MARK" in raw for _, raw in lines):
+        time.sleep(20)
+    return quantities.batch.process_group.__wrapped__(lines, options)  # type: ignore[attr-defined]
+
+
+def _failing_group(lines: Any, options: Options) -> list[Any]:
+    if any(b"MARK" in raw for _, raw in lines):
+        raise RuntimeError("a bug met in a group")
+    return quantities.batch.process_group.__wrapped__(lines, options)  # type: ignore[attr-defined]
+
+
+def _crashing_group(lines: Any, options: Options) -> list[Any]:
+    if any(b"MARK" in raw for _, raw in lines):
+        os._exit(3)
+    return quantities.batch.process_group.__wrapped__(lines, options)  # type: ignore[attr-defined]
+
+
+GROUP_FAULTS = {"stuck": _stuck_group, "failing": _failing_group, "crashing": _crashing_group}
+
+
+def _with_group_fault(monkeypatch: pytest.MonkeyPatch, fault: str) -> None:
+    real = quantities.batch.process_group
+    faulty = GROUP_FAULTS[fault]
+    faulty.__wrapped__ = real  # type: ignore[attr-defined]
+    monkeypatch.setattr(quantities.batch, "process_group", faulty)
+
+
+@pytest.mark.parametrize("fault", ["stuck", "failing"])
+def test_a_group_past_the_limit_or_failing_runs_again_one_by_one(
+    fault: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In this process: a group stopped by the timer, or meeting a bug, has each of its
+    documents run alone (here, without the fault): the records of a clean run."""
+    _with_group_fault(monkeypatch, fault)
+    t0 = time.monotonic()
+    out = _run(_group_lines(), jobs=1, timeout=0.5, chunk_docs=64)
+    assert time.monotonic() - t0 < 15
+    assert out == _group_clean()
+
+
+@pytest.mark.parametrize("fault", ["stuck", "crashing"])
+def test_a_worker_stopped_in_a_group_has_its_documents_run_alone(
+    fault: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In worker processes forked from here (so that they have the faulty group): a
+    worker killed in a group (time limit, crash) blames nobody; each document of the
+    group runs again alone and gets its own record."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("fork is used on Linux only")
+    if not quantities.batch._single_threaded():  # fork is unsafe: run alone in a fresh process
+        case = f"{__file__}::test_a_worker_stopped_in_a_group_has_its_documents_run_alone[{fault}]"
+        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", case],
+                              check=False, capture_output=True, text=True, timeout=600,
+                              cwd=Path(__file__).parent, env=_same_package_env())
+        assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout + done.stderr
+        return
+    assert quantities.batch._context().get_start_method() == "fork"
+    _with_group_fault(monkeypatch, fault)
+    t0 = time.monotonic()
+    out = _run(_group_lines(), jobs=2, timeout=1.0, chunk_docs=64)
+    assert time.monotonic() - t0 < 15
+    assert out == _group_clean()

@@ -10,7 +10,8 @@ A language whose data files are not all written yet is skipped, with a reason.
 Runs are reproducible (``derandomize=True``, no example database). Example counts:
 :data:`EXAMPLES` per (entry point, language) on vocabulary texts, so 4 x
 :data:`EXAMPLES` = 10,000 per entry point, plus :data:`FREE_EXAMPLES` on arbitrary
-Unicode text per entry point.
+Unicode text per entry point. The ``_many`` entry points get each text with its
+thirds, in batches of two, and must give what one call per text gives.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from quantities import Options, analyze, extract
+from quantities import Options, analyze, analyze_many, extract, extract_many
 from quantities.errors import DataError
 from quantities.lang import LANGS, load
 
@@ -192,9 +193,50 @@ def run_analyze(text: str, lang: str | None, options: Options, reference: str | 
     assert again.model_dump_json() == dumped
 
 
+Piece = str | tuple[str, str | None]
+
+
+def _pieces(text: str, reference: str | None) -> list[Piece]:
+    """The text, its thirds, and the text again as a (text, reference date) pair with
+    another date: what the ``_many`` entry points get, in batches of two."""
+    a, b = len(text) // 3, 2 * len(text) // 3
+    other = None if reference is not None else "2022-01-17"
+    return [text, text[:a], text[a:b], text[b:], (text, other)]
+
+
+def _one_by_one(items: list[Piece], reference: str | None) -> list[tuple[str, str | None]]:
+    """(text, reference date) of each item, as one ``extract()`` call each gets them."""
+    return [item if isinstance(item, tuple) else (item, reference) for item in items]
+
+
+def run_extract_many(text: str, lang: str | None, options: Options, reference: str | None) -> None:
+    items = _pieces(text, reference)
+    many = list(extract_many(items, lang=lang, reference_date=reference, options=options, batch_size=2))
+    got = [check_facts(t, facts) for (t, _), facts in zip(_one_by_one(items, reference), many, strict=True)]
+    want = [
+        "\n".join(f.model_dump_json() for f in extract(t, lang=lang, reference_date=r, options=options))
+        for t, r in _one_by_one(items, reference)
+    ]
+    assert got == want
+
+
+def run_analyze_many(text: str, lang: str | None, options: Options, reference: str | None) -> None:
+    items = _pieces(text, reference)
+    many = list(analyze_many(items, lang=lang, reference_date=reference, options=options, batch_size=2))
+    for (t, _), result in zip(_one_by_one(items, reference), many, strict=True):
+        check_facts(t, result.facts)
+    want = [
+        analyze(t, lang=lang, reference_date=r, options=options).model_dump_json()
+        for t, r in _one_by_one(items, reference)
+    ]
+    assert [result.model_dump_json() for result in many] == want
+
+
 ENTRIES: dict[str, Callable[[str, str | None, Options, str | None], None]] = {
     "extract": run_extract,
     "analyze": run_analyze,
+    "extract_many": run_extract_many,
+    "analyze_many": run_analyze_many,
 }
 
 
