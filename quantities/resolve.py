@@ -44,14 +44,14 @@ def _choose(
     candidates: list[Candidate], size: int, diagnostics: bool
 ) -> tuple[list[Candidate], list[tuple[Candidate, Candidate]]]:
     """Non-overlapping candidates, taken longest first (then by priority, then position),
-    in the order taken; and, with ``diagnostics``, each one turned down with the earliest
-    taken candidate it overlaps.
+    in the order taken (as given when none overlaps another); and, with ``diagnostics``,
+    each one turned down with the earliest taken candidate it overlaps.
 
     A few candidates (a paragraph's) are compared with each other. More are chosen in
-    time linear in their lengths: one byte per character of the text marks what is taken
-    (and, for the diagnostics, an integer which candidate took it). A sorted list of the
-    taken spans, with an insertion per candidate, made long documents slower per
-    character than short ones.
+    time linear in their lengths (when no two overlap, all of them, in the order given):
+    one byte per character of the text marks what is taken (and, for the diagnostics,
+    an integer which candidate took it). A sorted list of the taken spans, with an
+    insertion per candidate, made long documents slower per character than short ones.
 
     >>> a, b, c = Candidate("count", 4, 8, 1), Candidate("count", 0, 3, 1), Candidate("count", 2, 5, 1)
     >>> chosen, lost = _choose([c, b, a], 10, True)
@@ -67,6 +67,21 @@ def _choose_marked(
     candidates: list[Candidate], size: int, diagnostics: bool
 ) -> tuple[list[Candidate], list[tuple[Candidate, Candidate]]]:
     """:func:`_choose` by marking what is taken of the text."""
+    taken = bytearray(size + 1)
+    for cand in candidates:  # no two overlap (a table of numbers): all are taken, unsorted
+        start, end = cand.start, cand.end
+        if end <= start or taken.find(1, start, end) >= 0:
+            break
+        taken[start:end] = b"\x01" * (end - start)
+    else:
+        return list(candidates), []
+    return _choose_ranked(candidates, size, diagnostics)
+
+
+def _choose_ranked(
+    candidates: list[Candidate], size: int, diagnostics: bool
+) -> tuple[list[Candidate], list[tuple[Candidate, Candidate]]]:
+    """:func:`_choose_marked` without its shortcut: all candidates in rank order."""
     taken = bytearray(size + 1)
     owner = array("i", [0]) * (size + 1) if diagnostics else None
     chosen: list[Candidate] = []

@@ -74,7 +74,7 @@ def test_few_candidates_chosen_as_by_marking_the_text() -> None:
     (empty ones included, which no stage builds but the choice must handle)."""
     import random
 
-    from quantities.resolve import _FEW, _choose_few, _choose_marked
+    from quantities.resolve import _FEW, _choose_few, _choose_ranked
 
     rng = random.Random(4)
     for _ in range(5000):
@@ -86,6 +86,43 @@ def test_few_candidates_chosen_as_by_marking_the_text() -> None:
             cands.append(Candidate("count", start, end, 1, priority=rng.randint(0, 1)))
         for diagnostics in (True, False):
             few = _choose_few(list(cands), diagnostics)
-            marked = _choose_marked(list(cands), size, diagnostics)
+            marked = _choose_ranked(list(cands), size, diagnostics)
             assert [id(c) for c in few[0]] == [id(c) for c in marked[0]], cands
             assert [(id(a), id(b)) for a, b in few[1]] == [(id(a), id(b)) for a, b in marked[1]]
+
+
+def test_many_candidates_none_overlapping_all_taken() -> None:
+    """With no two candidates overlapping, ``_choose_marked`` takes them all as given,
+    without ranking them: the same candidates as ranking them (what ``resolve`` keeps of
+    the choice: the set, then sorted by position), and nothing lost."""
+    import random
+
+    from quantities.resolve import _choose_marked, _choose_ranked
+
+    rng = random.Random(5)
+    shortcut = 0
+    for _ in range(3000):
+        size = rng.randint(1, 200)
+        cands = []
+        if rng.random() < 0.5:  # spans side by side (a table of numbers), in any order
+            pos = 0
+            while len(cands) < 40 and pos < size:
+                start = pos + rng.randint(0, 3)
+                end = start + rng.randint(1, 5)
+                if end <= size:
+                    cands.append(Candidate("count", start, end, 1, priority=rng.randint(0, 1)))
+                pos = end
+            rng.shuffle(cands)
+        else:
+            for _ in range(rng.randint(9, 40)):
+                start = rng.randint(0, size)
+                end = min(size, start + rng.choice([0, 1, 2, 3, 5]))
+                cands.append(Candidate("count", start, end, 1, priority=rng.randint(0, 1)))
+        for diagnostics in (True, False):
+            got = _choose_marked(list(cands), size, diagnostics)
+            want = _choose_ranked(list(cands), size, diagnostics)
+            by_position = sorted(want[0], key=lambda c: (c.start, c.end))
+            assert sorted(got[0], key=lambda c: (c.start, c.end)) == by_position
+            assert [(id(a), id(b)) for a, b in got[1]] == [(id(a), id(b)) for a, b in want[1]]
+            shortcut += not want[1] and len(got[0]) == len(cands) and got[0] == cands
+    assert shortcut > 100  # the shortcut was taken often
