@@ -134,6 +134,10 @@ class NumberData:
     #: what the text after a number starts with when ``multiplier_re`` may match there:
     #: one or two spaces and a word's first letters, or an attached word's
     multiplier_heads: tuple[str, ...]
+    #: the last characters of ``minus_tails`` and the first of ``multiplier_heads``: a
+    #: set lookup of one character rules out most numbers before those tuples are tried
+    minus_last: frozenset[str]
+    multiplier_first: frozenset[str]
     case_multipliers: Mapping[str, int]
     factor_digits: int  # the digits of the largest multiplier
     decimal: frozenset[str]
@@ -270,9 +274,15 @@ def number_data(lang: str) -> NumberData:
         token_re=token_re,
         multiplier_re=multiplier_re,
         minus_re=re.compile(rf"(?<![\w'])(?:{alternation(words['minus'])})[ ]{{1,2}}\Z"),
-        minus_tails=tuple(w.split()[-1] + gap for w in sorted(words["minus"]) for gap in (" ", "  ")),
-        multiplier_heads=tuple(sorted({*(f"{gap}{w[:2]}" for w in multipliers for gap in (" ", "  ")),
-                                       *(w[:2] for w in (*attached, *attached_money))})),
+        minus_tails=(tails := tuple(
+            w.split()[-1] + gap for w in sorted(words["minus"]) for gap in (" ", "  ")
+        )),
+        multiplier_heads=(heads := tuple(sorted({
+            *(f"{gap}{w[:2]}" for w in multipliers for gap in (" ", "  ")),
+            *(w[:2] for w in (*attached, *attached_money)),
+        }))),
+        minus_last=frozenset(tail[-1:] for tail in tails),
+        multiplier_first=frozenset(head[:1] for head in heads),
         case_multipliers=case_multipliers,
         factor_digits=len(str(max([1, *multipliers.values(), *attached.values(),
                                    *attached_money.values(), *case_multipliers.values()]))),
@@ -354,6 +364,7 @@ def _scan_digits(
         return out
     short = getcontext().prec - data.factor_digits
     minus_tails, multiplier_heads = data.minus_tails, data.multiplier_heads
+    minus_last, multiplier_first = data.minus_last, data.multiplier_first
     case_multipliers = data.case_multipliers
     digit_word = data.digit_word_re.match
     for m in matches:
@@ -385,7 +396,10 @@ def _scan_digits(
             continue
         rule = "number.digits"
         factor = 1
-        if whole is not None and not sign and view.endswith(minus_tails, 0, start):
+        if (
+            whole is not None and not sign and view[start - 1 : start] in minus_last
+            and view.endswith(minus_tails, 0, start)
+        ):
             sm = data.minus_re.search(view, max(0, start - 12), start)
             if sm is not None:
                 value, start = -value, sm.start()  # "minus 5", "negative 1200000"
@@ -402,7 +416,9 @@ def _scan_digits(
             factor = case_multipliers[case]  # "3M", ".0012G", "1,674.5 G"
             value *= factor
             end, rule, plain = end + gap + 1, "number.digits_multiplier", False
-        elif whole is not None and not den and view.startswith(multiplier_heads, end) and (
+        elif whole is not None and not den and view[end : end + 1] in multiplier_first and view.startswith(
+            multiplier_heads, end
+        ) and (
             mm := data.multiplier_re.match(view, end)
         ):
             if mm.group("word"):
