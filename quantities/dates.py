@@ -1298,6 +1298,7 @@ _DAY_SEP = "[" + "".join(sorted(_DAY_SEPARATORS)) + "]"
 _DIGIT_FEATURES = re.compile(rf"[0-9](?<![0-9]{{2}})(?:[0-9]{{3}}(?![0-9])|[0-9]?(?={_DAY_SEP}))")
 # The standard library's own regex parser, for the widths of the rules' patterns.
 _SRE_PARSER: Any = importlib.import_module("re._parser")
+_MAXREPEAT: int = importlib.import_module("re._constants").MAXREPEAT
 _SRE_CONSTANTS: Any = importlib.import_module("re._constants")
 _MAX_WINDOW = 1000  # a rule whose matches may be longer is scanned whole
 
@@ -1892,32 +1893,127 @@ def _dateline(reference: date | None, hits: list[_Hit], latest_year: int | None 
 
 
 def _tense(
-    grammar: _Grammar, view: str, start: int, end: int, index: _PastWords | None = None
+    grammar: _Grammar,
+    view: str,
+    start: int,
+    end: int,
+    *,
+    index: _PastWords | None = None,
+    marks: _TenseMarks | None = None,
 ) -> str | None:
     """The tense of the sentence around ``[start, end)``: "future" when it has a future
     cue, else "past" when it has a past cue (a word of ``past_cues`` or, outside the date
     itself, a word of :data:`_PAST_MIN_LETTERS` letters or more ending in one of
-    ``past_endings``), else None. ``index``: see :class:`_PastWords`."""
+    ``past_endings``), else None. ``index``: see :class:`_PastWords`; ``marks``: see
+    :class:`_TenseMarks` (the same answers as the searches of the sentence)."""
     lo = max(0, start - _SENTENCE_REACH)
     hi = min(len(view), end + _SENTENCE_REACH)
-    last = _LAST_STOP.match(view, lo, start)
-    if last is not None:
-        lo = last.end()
-    after = _SENTENCE_STOP.search(view, end, hi)
-    hi = after.start() if after is not None else hi
-    if lo > 0:  # a cue after the window's first character: matched with the one before it
-        cue = grammar.cue_after.compiled.search(view, lo - 1, hi)
-        at = cue.start() + 1 if cue is not None else 0  # where the cue starts
+    if marks is None:
+        last = _LAST_STOP.match(view, lo, start)
+        if last is not None:
+            lo = last.end()
+        after = _SENTENCE_STOP.search(view, end, hi)
+        hi = after.start() if after is not None else hi
     else:
-        cue = grammar.cue.compiled.search(view, 0, hi)
-        at = cue.start() if cue is not None else 0
+        lo, hi = marks.sentence(lo, start, end, hi)
+    cue: tuple[int, bool] | None  # (where the cue starts, whether it is a future cue)
+    if lo > 0:  # a cue after the window's first character: matched with the one before it
+        if marks is None:
+            found = grammar.cue_after.compiled.search(view, lo - 1, hi)
+            cue = None if found is None else (found.start(), found.lastgroup is not None)
+        else:
+            cue = marks.cue(lo - 1, hi)
+        at = cue[0] + 1 if cue is not None else 0  # where the cue's word starts
+    else:
+        found = grammar.cue.compiled.search(view, 0, hi)
+        cue = None if found is None else (found.start(), found.lastgroup is not None)
+        at = cue[0] if cue is not None else 0
     if cue is not None:  # the first cue; no future cue starts before it
-        if cue.lastgroup is not None or grammar.future.compiled.search(view, at + 1, hi):
+        if cue[1] or grammar.future.compiled.search(view, at + 1, hi):
             return "future"
         return "past"
     if _past_word_in(grammar, view, lo, start, index) or _past_word_in(grammar, view, end, hi, index):
         return "past"
     return None
+
+
+@cache
+def _widest(pattern: re.Pattern[str]) -> int:
+    """The most characters a match of ``pattern`` takes (``_MAXREPEAT``: no bound)."""
+    widest: int = _SRE_PARSER.parse(pattern.pattern, pattern.flags).getwidth()[1]
+    return widest
+
+
+#: the furthest a look ahead of the cue patterns reads past the end of a match (theirs
+#: read one character: ``(?!\w)``; more is safe, it only widens the direct search)
+_CUE_LOOK_AHEAD = 8
+_STOP_CHARS = frozenset(".!?\n")  # a sentence end where the text is cut (see _TenseMarks)
+
+
+class _TenseMarks:
+    r"""Where the sentence ends and the tense cues of a whole text are, to answer the
+    window searches of :func:`_tense` by bisection: the same answers, for a text with
+    many dates whose sentence windows would otherwise each be searched (with
+    :class:`_PastWords`).
+
+    A window search reads its text cut at the window's end; a match that reads nothing
+    at or after that end is one of the whole text's. The cue pattern's matches are found
+    at every start (each search goes on from the character after the last start, so a
+    match that starts inside an earlier one is found too), and the starts whose match may
+    read the cut end, the last few characters of the window, are searched directly. A
+    sentence end is one character whose look ahead reads the next: only the window's last
+    character is read cut.
+    """
+
+    __slots__ = ("_cue_future", "_cue_search", "_cue_starts", "_near", "_stops", "_view")
+
+    def __init__(self, grammar: _Grammar, view: str) -> None:
+        self._view = view
+        self._stops = [m.start() for m in _SENTENCE_STOP.finditer(view)]
+        pattern = grammar.cue_after.compiled
+        self._cue_search = pattern.search
+        widest = _widest(pattern)
+        # a match started this far from the window's end never reads the cut end
+        self._near = widest + _CUE_LOOK_AHEAD if widest < _MAXREPEAT else None
+        self._cue_starts: list[int] = []
+        self._cue_future: list[bool] = []
+        if self._near is not None:  # every start of a match, one search from each
+            pos = 0
+            while (m := pattern.search(view, pos)) is not None:
+                self._cue_starts.append(m.start())
+                self._cue_future.append(m.lastgroup is not None)
+                pos = m.start() + 1
+
+    def sentence(self, lo: int, start: int, end: int, hi: int) -> tuple[int, int]:
+        """The window ``[lo, hi)`` of :func:`_tense` narrowed to the sentence: after the
+        last sentence end before ``start``, up to the first one from ``end`` on (``start``
+        at most :data:`_SENTENCE_REACH` after ``lo``, as there)."""
+        view, stops = self._view, self._stops
+        if start - 1 >= lo and view[start - 1] in _STOP_CHARS:
+            lo = start  # a stop just before the cut: the window ends at start
+        else:
+            i = bisect_left(stops, start - 1) - 1
+            if i >= 0 and stops[i] >= lo:
+                lo = stops[i] + 1
+        i = bisect_left(stops, end)
+        if i < len(stops) and stops[i] < hi - 1:
+            hi = stops[i]
+        elif end <= hi - 1 and view[hi - 1] in _STOP_CHARS:
+            hi = hi - 1
+        return lo, hi
+
+    def cue(self, lo: int, hi: int) -> tuple[int, bool] | None:
+        """(start, future) of ``cue_after.search(view, lo, hi)``, or None."""
+        near = self._near
+        if near is None:
+            found = self._cue_search(self._view, lo, hi)
+        else:
+            starts = self._cue_starts
+            i = bisect_left(starts, lo)
+            if i < len(starts) and starts[i] < hi - near:
+                return starts[i], self._cue_future[i]
+            found = self._cue_search(self._view, max(lo, hi - near), hi)
+        return None if found is None else (found.start(), found.lastgroup is not None)
 
 
 def _cues(future: Iterable[str], past: Iterable[str] = (), after: bool = False) -> str:
@@ -2354,16 +2450,20 @@ def find_dates(
     # many dates whose sentence windows together outgrow the text (a table of dates, a
     # text without sentence ends): the text's past words are found once (_PastWords)
     index: _PastWords | None = None
+    marks: _TenseMarks | None = None
     if len(chosen) * _TENSE_WINDOW > len(view) and len(chosen) > 1:
         tensed = sum(1 for hit in chosen if hit.spec is not None and _needs_tense(hit.spec))
         if tensed > 1 and tensed * _TENSE_WINDOW > len(view):
             index = _PastWords(grammar.past_word.compiled, view)
+            marks = _TenseMarks(grammar, view)
     for hit in chosen:
         spec = hit.spec
         if spec is None:
             rejected.append(Rejected(hit.start, hit.end, hit.rule, hit.reason or "invalid"))
             continue
-        tense = _tense(grammar, view, hit.start, hit.end, index) if _needs_tense(spec) else "past"
+        tense: str | None = "past"
+        if _needs_tense(spec):
+            tense = _tense(grammar, view, hit.start, hit.end, index=index, marks=marks)
         if anchor is None and _needs_anchor(spec):
             anchor = _anchor(grammar, view, reference, chosen)
         result = _resolve(spec, _UNUSED_ANCHOR if anchor is None else anchor, tense)

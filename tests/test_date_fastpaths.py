@@ -252,4 +252,88 @@ def test_tense_with_the_index_is_the_tense_without() -> None:
         assert len(starts) > 100
         for start in starts:
             end = start + len(surface)
-            assert dates._tense(grammar, view, start, end, index) == dates._tense(grammar, view, start, end)
+            with_index = dates._tense(grammar, view, start, end, index=index)
+            assert with_index == dates._tense(grammar, view, start, end)
+
+
+# ---------------------------------------------------------------- the sentence and cue index
+
+_STOPS = [".", ". ", "!", "?\n", "\n", ".»", '."', ".x", "3.5", "?", " "]
+
+
+def _cue_pieces(lang: str) -> list[str]:
+    """Cue words of ``lang``, whole and cut short, words that start like them, stops."""
+    words = dates._grammar(lang).lex.words
+    cues = sorted({*words["future_cues"], *words["past_cues"]})
+    rng = random.Random(f"cues-{lang}")
+    picked = rng.sample(cues, min(12, len(cues)))
+    return [*picked, *(w[: max(1, len(w) // 2)] for w in picked), *(w + "x" for w in picked[:4]),
+            " ", " ", "  ", ", ", "\n", "5", *_STOPS]
+
+
+def _sentence_by_search(view: str, lo: int, start: int, end: int, hi: int) -> tuple[int, int]:
+    last = dates._LAST_STOP.match(view, lo, start)
+    if last is not None:
+        lo = last.end()
+    after = dates._SENTENCE_STOP.search(view, end, hi)
+    return lo, (after.start() if after is not None else hi)
+
+
+@pytest.mark.parametrize("lang", ["en", "uk", "ru"])
+def test_tense_marks_are_the_window_searches(lang: str) -> None:
+    """``_TenseMarks.sentence`` and ``.cue`` say what the searches of ``_tense`` say, for
+    every window of short texts of cue words (whole, cut, lengthened), stops and spaces
+    (cues and stops cut by a window's end), and for random windows of every test text."""
+    grammar = dates._grammar(lang)
+    cue_after = grammar.cue_after.compiled
+    pieces = _cue_pieces(lang)
+    rng = random.Random(f"marks-{lang}")
+
+    def check(view: str, windows: list[tuple[int, int]]) -> None:
+        marks = dates._TenseMarks(grammar, view)
+        for lo, hi in windows:
+            found = cue_after.search(view, lo, hi)
+            want = None if found is None else (found.start(), found.lastgroup is not None)
+            assert marks.cue(lo, hi) == want, (view, lo, hi)
+            start = rng.randint(lo, min(hi, lo + dates._SENTENCE_REACH))  # as _tense's windows
+            end = rng.randint(start, hi)
+            got = marks.sentence(lo, start, end, hi)
+            assert got == _sentence_by_search(view, lo, start, end, hi), (view, lo, start, end, hi)
+
+    cues_found = 0
+    for _ in range(120):
+        view = to_view("".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randint(1, 8))))
+        check(view, [(lo, hi) for lo in range(len(view) + 1) for hi in range(lo, len(view) + 1)])
+        cues_found += cue_after.search(view) is not None
+    assert cues_found > 30  # the texts do hold cues
+    for text in _texts(lang):
+        view = to_view(text)
+        windows = []
+        for _ in range(100):
+            lo = rng.randrange(len(view) + 1)
+            windows.append((lo, rng.randrange(lo, min(len(view), lo + 450) + 1)))
+        check(view, windows)
+
+
+def test_tense_with_the_marks_is_the_tense_without() -> None:
+    """Dense dates among cue words, past verbs and sentence ends: every date's tense is
+    the same with the sentence and cue index (and the past-word index) and without."""
+    for lang, date_text, verb in [("uk", "9 січня ", "прийшли "), ("ru", "9 января ", "пришли "),
+                                  ("en", "January 9 ", "arrived ")]:
+        grammar = dates._grammar(lang)
+        pieces = [verb, "x ", ". ", "\n", *_cue_pieces(lang)]
+        rng = random.Random(f"tense-{lang}")
+        view = to_view("".join((date_text if rng.random() < 0.3 else rng.choice(pieces)) + " "
+                               for _ in range(600)))
+        index = dates._PastWords(grammar.past_word.compiled, view)
+        marks = dates._TenseMarks(grammar, view)
+        surface = date_text.strip().lower()
+        starts = [m.start() for m in re.finditer(re.escape(surface), view)]
+        assert len(starts) > 60
+        tenses = set()
+        for start in starts:
+            end = start + len(surface)
+            tense = dates._tense(grammar, view, start, end)
+            assert dates._tense(grammar, view, start, end, index=index, marks=marks) == tense
+            tenses.add(tense)
+        assert len(tenses) > 1  # the texts give dates of more than one tense
