@@ -4,13 +4,16 @@ Three layers, each usable alone:
 
 * :func:`process_line` / :func:`process_record`: one input line (or one already parsed
   record) -> one :class:`~quantities.models.BatchRecord`. They never raise: a bad line
-  becomes an error record that names the line and the problem.
+  becomes an error record that names the line and the problem. :func:`process_group`
+  does the same for a few lines at once, each stage of the pipeline over all of them.
 * :func:`iter_batch`: streams numbered lines, in this process or through a pool of worker
   processes, and yields :class:`Chunk` results in input order, with bounded memory. A
   document that runs past the per-document time limit becomes an error record of type
   ``timeout``: in this process a timer signal stops it; in a pool its worker is killed
   and replaced. A worker that dies becomes ``worker_crashed`` for the one document it was
-  on. Everything else in the chunk is run again, so no record is lost.
+  on. Everything else in the chunk is run again, so no record is lost. Documents run in
+  groups (:func:`run_chunk`); a group stopped or failing runs again document by document,
+  so these records are each document's own.
 * :class:`JsonlFormat` (and ``quantities.arrow.ParquetFormat``): how a chunk of records
   is encoded in the worker and written by the parent.
 
