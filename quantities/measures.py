@@ -50,7 +50,7 @@ Parentheses are never read as an accounting minus: news uses them for conversion
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
@@ -153,6 +153,11 @@ class MeasureData:
     money_min: int
     plural_endings: tuple[str, ...]  # "4.5m workers": a plural noun after "m" means million
     measure_plurals: frozenset[str]  # "100m hurdles": plural nouns that still mean metres
+    #: quick first tests: the first two characters of every surface a rule may match
+    #: after a number (the whole of a one-character one) and the last character of every
+    #: currency symbol or code before one
+    heads: frozenset[str]
+    money_last: frozenset[str]
 
     def counted_plural(self, word: str) -> bool:
         """Is ``word`` a plural noun that counts things ("workers"), not a measure's?"""
@@ -435,6 +440,12 @@ def measure_data(lang: str) -> MeasureData:
     # One flat alternation whose every branch starts with a literal, so that a search
     # skips to where a symbol can start. (Anchored at the number, at most one symbol can
     # match from a position: their order does not matter.)
+    # every surface matched where a number's measure starts: percent, currency, unit,
+    # power and "between" words
+    heads = frozenset(f[:2] for f in (*pct, *points, *money_symbols, *money_words, *symbols, *words,
+                                      *power_before, *between))
+    if any(f.startswith("-") for f in pct + points):  # see _measure: it may follow a number
+        raise DataError(f"{lang}/units.toml [percent]: a form starts with a hyphen")
     money_before_alts = []
     letters = [s for s in money_symbols if s[:1].isalpha()]
     signs = [s for s in money_symbols if not s[:1].isalpha()]
@@ -490,6 +501,8 @@ def measure_data(lang: str) -> MeasureData:
         money_min=money_min,
         plural_endings=tuple(plural_endings),
         measure_plurals=frozenset(measure_plurals),
+        heads=heads,
+        money_last=frozenset(s[-1] for s in money_symbols),
     )
 
 
@@ -775,22 +788,45 @@ def _physical(expr: str) -> bool:
 
 
 def _measure(text: str, view: str, num: Num, data: MeasureData) -> Mention:
-    g = _GAP.match(view, num.end)
+    start, end = num.start, num.end
+    g = _GAP.match(view, end)
     gap = g.group(0) if g else ""
-    site = _Site(text, view, num, data, gap, g.end() if g else num.end)
+    after = g.end() if g else end
     pb = data.percent_before_re
-    before = pb.search(view, max(0, num.start - 20), num.start) if pb is not None else None
-    if before is not None:  # "percent of 10"
-        return Mention(num, before.start(), num.end, kind="percent", rules=["percent.before"])
+    if pb is not None and start and view[start - 1] == " ":  # "percent of 10": a space ends it
+        before = pb.search(view, max(0, start - 20), start)
+        if before is not None:
+            return Mention(num, before.start(), end, kind="percent", rules=["percent.before"])
     if num.words and not gap:
-        return Mention(num, num.start, num.end)
+        return Mention(num, start, end)
+    # Quick first tests: every rule after the number matches a surface starting at
+    # ``after`` (a percent sign may follow without the gap, but then it starts there
+    # too: no surface starts with a space or a hyphen), whose first two characters, or
+    # only one, are in ``heads``; a currency before it ends in one of ``money_last``,
+    # then maybe spaces. Most numbers have neither.
+    two, text_two = view[after : after + 2], text[after : after + 2]
+    ahead = (two in data.heads or two[:1] in data.heads
+             or (text_two != two and (text_two in data.heads or text_two[:1] in data.heads)))
+    last = text[start - 1] if start else ""
+    behind = last.isspace() or last in data.money_last
+    if not (ahead or behind):
+        return Mention(num, start, end)
+    site = _Site(text, view, num, data, gap, after)
     # the order is the precedence: a percent sign, a currency before the number, a
     # currency after it, a unit after it
-    for rule in (_percent, _currency_before, _currency_after, _unit_after):
+    for rule in _RULES[ahead][behind]:
         mention = rule(site)
         if mention is not None:
             return mention
-    return Mention(num, num.start, num.end)
+    return Mention(num, start, end)
+
+
+#: the rules to try, by whether a surface may follow the number and whether a currency
+#: may stand before it (in their order of precedence)
+_RULES: tuple[tuple[tuple[Callable[[_Site], Mention | None], ...], ...], ...] = (
+    ((), (_currency_before,)),
+    ((_percent, _currency_after, _unit_after), (_percent, _currency_before, _currency_after, _unit_after)),
+)
 
 
 _WORD_BEFORE = re.compile(r"(?<![\w'-])([^\W\d_][\w'-]*+)[ ]{1,3}+\Z")

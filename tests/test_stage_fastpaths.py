@@ -1,10 +1,11 @@
 """The first-character tests of the filter and measure stages change nothing.
 
-:func:`quantities.filters._reason` rules out most rules by the characters just before
-and after a number before it tries a pattern or slices the text; here it is compared
-with the plain form it was written from (every pattern tried) on generated texts made
-of the language's own label, furniture, time, pronoun and ordinal words, numbers and
-the separators around them.
+:func:`quantities.filters._reason` and :func:`quantities.measures._measure` rule out
+most rules by the characters just before and after a number before they try a pattern
+or slice the text; here each is compared with the plain form it was written from (every
+pattern tried) on generated texts made of the language's own words (labels, furniture,
+time, pronoun and ordinal words; units, currencies, percent and power words, some cut
+short or upper-cased), numbers and the separators around them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from functools import cache
 import hypothesis.strategies as st
 from hypothesis import given, settings
 
-from quantities.candidates import Num
+from quantities.candidates import Mention, Num
 from quantities.filters import (
     _CLOCK,
     _PHONE,
@@ -31,6 +32,17 @@ from quantities.filters import (
     glued_identifier,
 )
 from quantities.lang import load
+from quantities.measures import (
+    _GAP,
+    MeasureData,
+    _currency_after,
+    _currency_before,
+    _measure,
+    _percent,
+    _Site,
+    _unit_after,
+    measure_data,
+)
 from quantities.normalize import to_view
 from quantities.numbers import find_numbers, number_data
 
@@ -105,7 +117,7 @@ def _filter_words(lang: str) -> list[str]:
     return words
 
 
-@settings(max_examples=600, derandomize=True, database=None)
+@settings(max_examples=600, derandomize=True, database=None, deadline=None)  # the first loads data
 @given(st.sampled_from(_LANGS), st.data())
 def test_reason_as_without_shortcuts(lang: str, draw: st.DataObject) -> None:
     words = _filter_words(lang)
@@ -119,3 +131,49 @@ def test_reason_as_without_shortcuts(lang: str, draw: st.DataObject) -> None:
     for num in find_numbers(view, lang, text):
         for spans in (phones, []):
             assert _reason(num, view, data, spans) == _reason_plain(num, view, data, spans), (text, num)
+
+
+def _measure_plain(text: str, view: str, num: Num, data: MeasureData) -> Mention:
+    """The measure stage as first written: every rule tried at every number."""
+    g = _GAP.match(view, num.end)
+    gap = g.group(0) if g else ""
+    site = _Site(text, view, num, data, gap, g.end() if g else num.end)
+    pb = data.percent_before_re
+    before = pb.search(view, max(0, num.start - 20), num.start) if pb is not None else None
+    if before is not None:
+        return Mention(num, before.start(), num.end, kind="percent", rules=["percent.before"])
+    if num.words and not gap:
+        return Mention(num, num.start, num.end)
+    for rule in (_percent, _currency_before, _currency_after, _unit_after):
+        mention = rule(site)
+        if mention is not None:
+            return mention
+    return Mention(num, num.start, num.end)
+
+
+@cache
+def _unit_surfaces(lang: str) -> list[str]:
+    """Surfaces of every kind the measure stage of ``lang`` looks for, some cut short,
+    some upper-cased (symbols are case-sensitive), and money cue words."""
+    data = measure_data(lang)
+    raw = load(lang, "units")
+    forms = [*data.symbols, *data.words, *data.money_symbols, *data.money_words, *data.power_before,
+             *data.power_after, *raw["percent"]["percent"], *raw["percent"].get("points", []),
+             *raw["percent"].get("before", []), *raw["context"]["between"], *raw["context"]["money_before"],
+             *raw["context"]["measure_after"], "per", "/", "^2", "²", "a day", "на добу"]
+    return sorted({*forms, *(f[:2] for f in forms), *(f.upper() for f in forms[:200])})
+
+
+@settings(max_examples=600, derandomize=True, database=None, deadline=None)  # the first loads data
+@given(st.sampled_from(_LANGS), st.data())
+def test_measure_as_without_shortcuts(lang: str, draw: st.DataObject) -> None:
+    surfaces = _unit_surfaces(lang)
+    numbers = [*_NUMBERS, "two", "один", "два", "пять", "10K", "2.13", "1990"]
+    token = st.one_of(st.sampled_from(surfaces), st.sampled_from(numbers), st.sampled_from(_GLUE))
+    parts = draw.draw(st.lists(token, max_size=14))
+    glue = draw.draw(st.lists(st.sampled_from(_GLUE), min_size=len(parts), max_size=len(parts)))
+    text = "".join(p + g for p, g in zip(parts, glue, strict=True))
+    view = to_view(text)
+    data = measure_data(lang)
+    for num in find_numbers(view, lang, text):
+        assert _measure(text, view, num, data) == _measure_plain(text, view, num, data), (text, num)
