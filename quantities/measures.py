@@ -153,10 +153,14 @@ class MeasureData:
     money_min: int
     plural_endings: tuple[str, ...]  # "4.5m workers": a plural noun after "m" means million
     measure_plurals: frozenset[str]  # "100m hurdles": plural nouns that still mean metres
-    #: quick first tests: the first two characters of every surface a rule may match
-    #: after a number (the whole of a one-character one) and the last character of every
-    #: currency symbol or code before one
+    #: quick first tests: the first character of every surface a rule may match after
+    #: a number, and its first two, the one-character surfaces (letters apart: no letter
+    #: may follow them), and the last character of every currency symbol or code before
+    #: a number
+    first: frozenset[str]
     heads: frozenset[str]
+    single: frozenset[str]
+    single_letters: frozenset[str]
     money_last: frozenset[str]
 
     def counted_plural(self, word: str) -> bool:
@@ -442,8 +446,7 @@ def measure_data(lang: str) -> MeasureData:
     # match from a position: their order does not matter.)
     # every surface matched where a number's measure starts: percent, currency, unit,
     # power and "between" words
-    heads = frozenset(f[:2] for f in (*pct, *points, *money_symbols, *money_words, *symbols, *words,
-                                      *power_before, *between))
+    after_forms = {*pct, *points, *money_symbols, *money_words, *symbols, *words, *power_before, *between}
     if any(f.startswith("-") for f in pct + points):  # see _measure: it may follow a number
         raise DataError(f"{lang}/units.toml [percent]: a form starts with a hyphen")
     money_before_alts = []
@@ -501,7 +504,10 @@ def measure_data(lang: str) -> MeasureData:
         money_min=money_min,
         plural_endings=tuple(plural_endings),
         measure_plurals=frozenset(measure_plurals),
-        heads=heads,
+        first=frozenset(f[0] for f in after_forms),
+        heads=frozenset(f[:2] for f in after_forms if len(f) > 1),
+        single=frozenset(f for f in after_forms if len(f) == 1 and not f.isalpha()),
+        single_letters=frozenset(f for f in after_forms if len(f) == 1 and f.isalpha()),
         money_last=frozenset(s[-1] for s in money_symbols),
     )
 
@@ -801,14 +807,14 @@ def _measure(text: str, view: str, num: Num, data: MeasureData) -> Mention:
         return Mention(num, start, end)
     # Quick first tests: every rule after the number matches a surface starting at
     # ``after`` (a percent sign may follow without the gap, but then it starts there
-    # too: no surface starts with a space or a hyphen), whose first two characters, or
-    # only one, are in ``heads``; a currency before it ends in one of ``money_last``,
-    # then maybe spaces. Most numbers have neither.
-    two, text_two = view[after : after + 2], text[after : after + 2]
-    ahead = (two in data.heads or two[:1] in data.heads
-             or (text_two != two and (text_two in data.heads or text_two[:1] in data.heads)))
+    # too: no surface starts with a space or a hyphen), on the view or on the text. A
+    # currency before the number ends in one of ``money_last``, at most two spaces
+    # before it. Most numbers have neither.
+    ahead = (view[after : after + 1] in data.first or text[after : after + 1] in data.first) and (
+        _may_start(view[after : after + 2], data) or _may_start(text[after : after + 2], data))
     last = text[start - 1] if start else ""
-    behind = last.isspace() or last in data.money_last
+    behind = last in data.money_last or (
+        last.isspace() and text[max(0, start - 3) : start].rstrip()[-1:] in data.money_last)
     if not (ahead or behind):
         return Mention(num, start, end)
     site = _Site(text, view, num, data, gap, after)
@@ -819,6 +825,15 @@ def _measure(text: str, view: str, num: Num, data: MeasureData) -> Mention:
         if mention is not None:
             return mention
     return Mention(num, start, end)
+
+
+def _may_start(two: str, data: MeasureData) -> bool:
+    """May a surface after a number start with ``two``, the next two characters? With
+    both, or with one of one character but for a letter followed by a letter (a surface
+    ending in a letter may not be followed by one)."""
+    first = two[:1]
+    return (two in data.heads or first in data.single
+            or (first in data.single_letters and not two[1:].isalpha()))
 
 
 #: the rules to try, by whether a surface may follow the number and whether a currency

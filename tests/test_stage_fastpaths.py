@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from functools import cache
 
 import hypothesis.strategies as st
+import pytest
 from hypothesis import given, settings
 
 from quantities.candidates import Mention, Num
@@ -177,3 +178,16 @@ def test_measure_as_without_shortcuts(lang: str, draw: st.DataObject) -> None:
     data = measure_data(lang)
     for num in find_numbers(view, lang, text):
         assert _measure(text, view, num, data) == _measure_plain(text, view, num, data), (text, num)
+
+
+@pytest.mark.parametrize("lang", _LANGS)
+def test_measure_as_without_shortcuts_at_every_surface(lang: str) -> None:
+    """Every surface (and its cut and upper-cased forms) right after a number, spaced or
+    not, followed by a letter, a space, a digit or a sign, and right before one."""
+    data = measure_data(lang)
+    for surface in _unit_surfaces(lang):
+        texts = [f"x 5{gap}{surface}{after}" for gap in ("", " ", "-") for after in ("", " x", "x", "2", "/")]
+        for text in [*texts, f"{surface}5", f"{surface} 5", f"4 {surface}  5", f"{surface}\n5"]:
+            view = to_view(text)
+            for num in find_numbers(view, lang, text):
+                assert _measure(text, view, num, data) == _measure_plain(text, view, num, data), (text, num)
