@@ -54,9 +54,10 @@ class FilterData:
     pronoun_before_re: re.Pattern[str] | None
     pronoun_after_re: re.Pattern[str] | None
     ordinal_adjectives: tuple[str, ...]  # endings of a singular adjective after the number
-    #: quick first tests, from the same words: the last one or two characters of every
-    #: label and furniture word before a number (and the last characters alone); the
-    #: first one or two of every furniture word after it (and the first alone); the first
+    #: quick first tests, from the same words: the last three characters of every label
+    #: and furniture word before a number, or all of a shorter one (and the last
+    #: characters alone); the first three of every furniture word after it, or all of a
+    #: shorter one (and the first alone); the first
     #: characters of the ordinal suffixes; those a time suffix may start with, space too
     before_tails: frozenset[str]
     before_last: frozenset[str]
@@ -111,8 +112,8 @@ def filter_data(lang: str) -> FilterData:
     if any(p != p.strip() for p in idioms):
         raise DataError(f"{lang}/filters.toml [idioms]: a phrase starts or ends with a space")
     idiom_scan = WordScan(rf"(?:{alternation(idioms)})(?![\w'])") if idioms else None
-    before_tails = frozenset(w.split()[-1][-2:] for w in (*labels, *befores) if w.strip())
-    after_heads = frozenset(w.split()[0][:2] for w in afters if w.strip())
+    before_tails = frozenset(w.split()[-1][-3:] for w in (*labels, *befores) if w.strip())
+    after_heads = frozenset(w.split()[0][:3] for w in afters if w.strip())
     return FilterData(
         label_re, tuple(furniture), furniture_any, time_re, ordinal_re, ordinal_word_re,
         frozenset(pronoun.get("words", [])), clock_re, idiom_scan, pronoun_before_re,
@@ -180,14 +181,14 @@ def _reason(
     word_before = False
     if prev.isspace() or prev in data.before_last:
         window = window or view[max(0, start - 30):start]
-        tail = window.rstrip()
-        word_before = tail[-2:] in data.before_tails or tail[-1:] in data.before_tails
+        tail, tails = window.rstrip(), data.before_tails
+        word_before = tail[-3:] in tails or tail[-2:] in tails or tail[-1:] in tails
     if word_before and data.label_re.search(window):
         return "filter.label", "after a label word: an article, number or line"
     word_after = False
     if nxt.isspace() or nxt in data.after_first:
-        head = view[end : end + 6].lstrip()
-        word_after = head[:2] in data.after_heads or head[:1] in data.after_heads
+        head, heads = view[end : end + 6].lstrip(), data.after_heads  # 3 spaces, 3 letters
+        word_after = head[:3] in heads or head[:2] in heads or head[:1] in heads
     if word_before or word_after:
         window = window or view[max(0, start - 30):start]
         if _furniture_near(view, end, window, data):

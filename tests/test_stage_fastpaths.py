@@ -134,6 +134,25 @@ def test_reason_as_without_shortcuts(lang: str, draw: st.DataObject) -> None:
             assert _reason(num, view, data, spans) == _reason_plain(num, view, data, spans), (text, num)
 
 
+@pytest.mark.parametrize("lang", _LANGS)
+def test_reason_as_without_shortcuts_at_every_word(lang: str) -> None:
+    """Every filter word just before and after a number, spaced or not, and every
+    furniture template filled in, after a word or a space."""
+    data = filter_data(lang)
+    raw = load(lang, "filters")
+    one = raw["pronoun"]["words"][0]  # a number word
+    texts = [t.replace("<n>", n) for t in raw["furniture"]["templates"] for n in ("5", "12")]
+    for word in _filter_words(lang):
+        for number in ("5", "19.00", one):
+            texts += [f"x {word} {number}", f"x {word}{number}", f"x{word}  {number}", f"x {word}\n{number}",
+                      f"{number} {word}", f"{number}{word}", f"{number}   {word} x", f"{number}\n{word}"]
+    for text in [*texts, *(f"x {t}" for t in texts), *(f"{t} x" for t in texts)]:
+        view = to_view(text)
+        phones = [m.span() for m in _PHONE.finditer(view) if _looks_like_phone(m.group(0))]
+        for num in find_numbers(view, lang, text):
+            assert _reason(num, view, data, phones) == _reason_plain(num, view, data, phones), (text, num)
+
+
 def _measure_plain(text: str, view: str, num: Num, data: MeasureData) -> Mention:
     """The measure stage as first written: every rule tried at every number."""
     g = _GAP.match(view, num.end)
