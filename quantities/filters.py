@@ -179,12 +179,16 @@ def _reason(
     # spaces; one after it starts after a few: set lookups rule out most numbers, the
     # first ones on the very next character when it is no space
     word_before = False
-    if prev.isspace() or prev in data.before_last:
-        window = window or view[max(0, start - 30):start]
-        tail, tails = window.rstrip(), data.before_tails
+    if prev in data.before_last:  # no space: the tail ends at the number
+        tail, tails = view[max(0, start - 3):start], data.before_tails
+        word_before = tail in tails or tail[-2:] in tails or prev in tails
+    elif prev.isspace():
+        tail, tails = view[max(0, start - 30):start].rstrip(), data.before_tails
         word_before = tail[-3:] in tails or tail[-2:] in tails or tail[-1:] in tails
-    if word_before and data.label_re.search(window):
-        return "filter.label", "after a label word: an article, number or line"
+    if word_before:
+        window = window or view[max(0, start - 30):start]
+        if data.label_re.search(window):
+            return "filter.label", "after a label word: an article, number or line"
     word_after = False
     if nxt.isspace() or nxt in data.after_first:
         head, heads = view[end : end + 6].lstrip(), data.after_heads  # 3 spaces, 3 letters

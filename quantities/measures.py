@@ -90,6 +90,8 @@ _NUMBER_BEFORE = re.compile(r"\d[ ]{0,2}\Z")
 _WORD = re.compile(r"[^\W\d_]+")
 _PLAIN_NUMBER = re.compile(r"-?\d+(?:[.,](\d+))?")
 _URL_BEFORE = frozenset("%=&/?#")  # "q=30%25%2020%": percent-encoding, not percent
+#: the rules a number may need, as bits: by the surfaces after it, and a currency before it
+_AFTER_PERCENT, _AFTER_MONEY, _AFTER_UNIT, _BEFORE_MONEY = 1, 2, 4, 8
 
 
 # ---------------------------------------------------------------- data
@@ -135,6 +137,7 @@ class MeasureData:
     per_re: re.Pattern[str]  # group "time" set when only a time unit may follow ("a day")
     percent_re: re.Pattern[str]  # group "points" for percentage points
     percent_before_re: re.Pattern[str] | None  # "percent of 10"
+    percent_before_last: frozenset[str]  # the last characters of those words
     phrases: dict[str, tuple[Decimal, str]]  # "half an hour" -> (0.5, "hour")
     phrase_re: re.Pattern[str] | None
     alone: Mapping[str, str]  # "час" -> "hour": a unit noun meaning one unit
@@ -154,13 +157,13 @@ class MeasureData:
     plural_endings: tuple[str, ...]  # "4.5m workers": a plural noun after "m" means million
     measure_plurals: frozenset[str]  # "100m hurdles": plural nouns that still mean metres
     #: quick first tests: the first character of every surface a rule may match after
-    #: a number, and its first two, the one-character surfaces (letters apart: no letter
-    #: may follow them), and the last character of every currency symbol or code before
-    #: a number
+    #: a number; its first two, and the one-character surfaces (letters apart: no letter
+    #: may follow them), each with the rules that match it (``_AFTER_*`` bits); and the
+    #: last character of every currency symbol or code before a number
     first: frozenset[str]
-    heads: frozenset[str]
-    single: frozenset[str]
-    single_letters: frozenset[str]
+    heads: Mapping[str, int]
+    single: Mapping[str, int]
+    single_letters: Mapping[str, int]
     money_last: frozenset[str]
 
     def counted_plural(self, word: str) -> bool:
@@ -444,9 +447,16 @@ def measure_data(lang: str) -> MeasureData:
     # One flat alternation whose every branch starts with a literal, so that a search
     # skips to where a symbol can start. (Anchored at the number, at most one symbol can
     # match from a position: their order does not matter.)
-    # every surface matched where a number's measure starts: percent, currency, unit,
-    # power and "between" words
-    after_forms = {*pct, *points, *money_symbols, *money_words, *symbols, *words, *power_before, *between}
+    # every surface matched where a number's measure starts, by the rule that matches it
+    after_forms = ((_AFTER_PERCENT, [*pct, *points]), (_AFTER_MONEY, [*money_symbols, *money_words]),
+                   (_AFTER_UNIT, [*symbols, *words, *power_before, *between]))
+    heads: dict[str, int] = {}
+    single: dict[str, int] = {}
+    single_letters: dict[str, int] = {}
+    for bit, forms in after_forms:
+        for f in forms:
+            table = heads if len(f) > 1 else single_letters if f.isalpha() else single
+            table[f[:2]] = table.get(f[:2], 0) | bit
     if any(f.startswith("-") for f in pct + points):  # see _measure: it may follow a number
         raise DataError(f"{lang}/units.toml [percent]: a form starts with a hyphen")
     money_before_alts = []
@@ -484,6 +494,7 @@ def measure_data(lang: str) -> MeasureData:
         percent_before_re=re.compile(
             rf"(?:{_trie_pattern(before, not_after=_NOT_AFTER_PERCENT)})[ ]{{1,3}}\Z"
         ) if before else None,
+        percent_before_last=frozenset(f[-1] for f in before),
         percent_re=re.compile(
             rf"(?:[ ]{{1,3}}|-)?(?:(?P<points>{_trie_pattern(points)})|(?P<percent>{_trie_pattern(pct)}))"
         ),
@@ -504,10 +515,10 @@ def measure_data(lang: str) -> MeasureData:
         money_min=money_min,
         plural_endings=tuple(plural_endings),
         measure_plurals=frozenset(measure_plurals),
-        first=frozenset(f[0] for f in after_forms),
-        heads=frozenset(f[:2] for f in after_forms if len(f) > 1),
-        single=frozenset(f for f in after_forms if len(f) == 1 and not f.isalpha()),
-        single_letters=frozenset(f for f in after_forms if len(f) == 1 and f.isalpha()),
+        first=frozenset(f[0] for _, forms in after_forms for f in forms),
+        heads=heads,
+        single=single,
+        single_letters=single_letters,
         money_last=frozenset(s[-1] for s in money_symbols),
     )
 
@@ -799,48 +810,58 @@ def _measure(text: str, view: str, num: Num, data: MeasureData) -> Mention:
     gap = g.group(0) if g else ""
     after = g.end() if g else end
     pb = data.percent_before_re
-    if pb is not None and start and view[start - 1] == " ":  # "percent of 10": a space ends it
+    # "percent of 10": the words end one to three spaces before the number
+    if (pb is not None and start and view[start - 1] == " "
+            and view[max(0, start - 4) : start].rstrip(" ")[-1:] in data.percent_before_last):
         before = pb.search(view, max(0, start - 20), start)
         if before is not None:
             return Mention(num, before.start(), end, kind="percent", rules=["percent.before"])
     if num.words and not gap:
         return Mention(num, start, end)
-    # Quick first tests: every rule after the number matches a surface starting at
-    # ``after`` (a percent sign may follow without the gap, but then it starts there
-    # too: no surface starts with a space or a hyphen), on the view or on the text. A
-    # currency before the number ends in one of ``money_last``, at most two spaces
-    # before it. Most numbers have neither.
-    ahead = (view[after : after + 1] in data.first or text[after : after + 1] in data.first) and (
-        _may_start(view[after : after + 2], data) or _may_start(text[after : after + 2], data))
+    # Quick first tests: a rule after the number matches a surface starting at ``after``
+    # (a percent sign may follow without the gap, but then it starts there too: no
+    # surface starts with a space or a hyphen), on the view or on the text, so only the
+    # rules of the surfaces starting with those characters can match. A currency before
+    # the number ends in one of ``money_last``, at most two spaces before it. Most
+    # numbers have nothing, most others one rule to try.
+    rules = 0
+    if view[after : after + 1] in data.first or text[after : after + 1] in data.first:
+        two, text_two = view[after : after + 2], text[after : after + 2]
+        rules = _rules_after(two, data) | (_rules_after(text_two, data) if text_two != two else 0)
     last = text[start - 1] if start else ""
-    behind = last in data.money_last or (
-        last.isspace() and text[max(0, start - 3) : start].rstrip()[-1:] in data.money_last)
-    if not (ahead or behind):
+    if last in data.money_last or (
+            last.isspace() and text[max(0, start - 3) : start].rstrip()[-1:] in data.money_last):
+        rules |= _BEFORE_MONEY
+    if not rules:
         return Mention(num, start, end)
     site = _Site(text, view, num, data, gap, after)
-    # the order is the precedence: a percent sign, a currency before the number, a
-    # currency after it, a unit after it
-    for rule in _RULES[ahead][behind]:
+    for rule in _RULES[rules]:
         mention = rule(site)
         if mention is not None:
             return mention
     return Mention(num, start, end)
 
 
-def _may_start(two: str, data: MeasureData) -> bool:
-    """May a surface after a number start with ``two``, the next two characters? With
-    both, or with one of one character but for a letter followed by a letter (a surface
-    ending in a letter may not be followed by one)."""
+def _rules_after(two: str, data: MeasureData) -> int:
+    """The rules whose surfaces may start with ``two``, the characters after a number:
+    those of the surfaces starting with both, and of a surface of one character but for
+    a letter followed by a letter (a surface ending in a letter may not be followed by
+    one)."""
     first = two[:1]
-    return (two in data.heads or first in data.single
-            or (first in data.single_letters and not two[1:].isalpha()))
+    rules = data.heads.get(two, 0) | data.single.get(first, 0)
+    if first in data.single_letters and not two[1:].isalpha():
+        rules |= data.single_letters[first]
+    return rules
 
 
-#: the rules to try, by whether a surface may follow the number and whether a currency
-#: may stand before it (in their order of precedence)
-_RULES: tuple[tuple[tuple[Callable[[_Site], Mention | None], ...], ...], ...] = (
-    ((), (_currency_before,)),
-    ((_percent, _currency_after, _unit_after), (_percent, _currency_before, _currency_after, _unit_after)),
+#: the rules to try for each set of ``_AFTER_*`` and ``_BEFORE_MONEY`` bits, in their
+#: order of precedence: a percent sign, a currency before the number, a currency after
+#: it, a unit after it
+_RULES: tuple[tuple[Callable[[_Site], Mention | None], ...], ...] = tuple(
+    tuple(rule for bit, rule in ((_AFTER_PERCENT, _percent), (_BEFORE_MONEY, _currency_before),
+                                 (_AFTER_MONEY, _currency_after), (_AFTER_UNIT, _unit_after))
+          if bits & bit)
+    for bits in range(16)
 )
 
 

@@ -199,6 +199,13 @@ def test_measure_as_without_shortcuts(lang: str, draw: st.DataObject) -> None:
         assert _measure(text, view, num, data) == _measure_plain(text, view, num, data), (text, num)
 
 
+@cache
+def _some_units(lang: str) -> list[str]:
+    """A few unit words and symbols of ``lang``, one of each unit."""
+    data = measure_data(lang)
+    return [*{u.expr: s for s, u in data.words.items()}.values()][:6] + [*data.symbols][:3]
+
+
 @pytest.mark.parametrize("lang", _LANGS)
 def test_measure_as_without_shortcuts_at_every_surface(lang: str) -> None:
     """Every surface (and its cut and upper-cased forms) right after a number, spaced or
@@ -206,7 +213,10 @@ def test_measure_as_without_shortcuts_at_every_surface(lang: str) -> None:
     data = measure_data(lang)
     for surface in _unit_surfaces(lang):
         texts = [f"x 5{gap}{surface}{after}" for gap in ("", " ", "-") for after in ("", " x", "x", "2", "/")]
-        for text in [*texts, f"{surface}5", f"{surface} 5", f"4 {surface}  5", f"{surface}\n5"]:
+        texts += [f"{surface}{gap}5" for gap in ("", " ", "  ", "\n")]
+        texts += [f"({surface}   5", f"4 {surface}  5"]
+        texts += [f"x 5 {surface} {unit}" for unit in _some_units(lang)]  # "5 square km", "5 more days"
+        for text in texts:
             view = to_view(text)
             for num in find_numbers(view, lang, text):
                 assert _measure(text, view, num, data) == _measure_plain(text, view, num, data), (text, num)
