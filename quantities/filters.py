@@ -368,7 +368,7 @@ def _start(span: tuple[int, int]) -> int:
 
 
 def _looks_like_phone(surface: str) -> bool:
-    digits = sum(c.isdigit() for c in surface)
+    digits = sum(map(str.isdigit, surface))  # (no generator to resume per character)
     if digits < 7:
         return False
     if surface.startswith("+") or "(" in surface:
