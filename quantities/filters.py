@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -54,13 +54,13 @@ class FilterData:
     pronoun_before_re: re.Pattern[str] | None
     pronoun_after_re: re.Pattern[str] | None
     ordinal_adjectives: tuple[str, ...]  # endings of a singular adjective after the number
-    #: quick first tests, from the same words: the last three characters of every label
-    #: and furniture word before a number, or all of a shorter one (and the last
-    #: characters alone); the first three of every furniture word after it, or all of a
-    #: shorter one (and the first alone); the first
-    #: characters of the ordinal suffixes; those a time suffix may start with, space too
-    before_tails: frozenset[str]
-    before_last: frozenset[str]
+    #: quick first tests, from the same words: the last word of every label and of every
+    #: furniture text before a number, and of every word before a pronoun, by its last
+    #: character; the first three characters of every furniture word after a number, or
+    #: all of a shorter one (and the first alone); the first characters of the ordinal
+    #: suffixes; those a time suffix may start with, space too
+    before_ends: Mapping[str, tuple[str, ...]]
+    pronoun_ends: Mapping[str, tuple[str, ...]]
     after_heads: frozenset[str]
     after_first: frozenset[str]
     ordinal_first: frozenset[str]
@@ -112,15 +112,14 @@ def filter_data(lang: str) -> FilterData:
     if any(p != p.strip() for p in idioms):
         raise DataError(f"{lang}/filters.toml [idioms]: a phrase starts or ends with a space")
     idiom_scan = WordScan(rf"(?:{alternation(idioms)})(?![\w'])") if idioms else None
-    before_tails = frozenset(w.split()[-1][-3:] for w in (*labels, *befores) if w.strip())
     after_heads = frozenset(w.split()[0][:3] for w in afters if w.strip())
     return FilterData(
         label_re, tuple(furniture), furniture_any, time_re, ordinal_re, ordinal_word_re,
         frozenset(pronoun.get("words", [])), clock_re, idiom_scan, pronoun_before_re,
         pronoun_after_re,
         tuple(endings),
-        before_tails,
-        frozenset(t[-1] for t in before_tails),
+        _last_words(labels + befores),
+        _last_words(before),
         after_heads,
         frozenset(h[0] for h in after_heads),
         frozenset(w[0] for w in nd.ordinal_suffixes),
@@ -171,7 +170,8 @@ def _reason(
     if num.words and view[start:end] in data.pronouns:
         window = view[max(0, start - 30):start]
         pronoun_re = data.pronoun_before_re
-        if pronoun_re is not None and pronoun_re.search(window):
+        if (pronoun_re is not None and prev == " " and _ends_in(window.rstrip(), data.pronoun_ends)
+                and pronoun_re.search(window)):
             return "filter.pronoun", "a pronoun: 'which one', 'the one'"
         if data.pronoun_after_re is not None and data.pronoun_after_re.match(view, end):
             return "filter.pronoun", "a pronoun before a partitive: 'one of the ...'"
@@ -179,12 +179,11 @@ def _reason(
     # spaces; one after it starts after a few: set lookups rule out most numbers, the
     # first ones on the very next character when it is no space
     word_before = False
-    if prev in data.before_last:  # no space: the tail ends at the number
-        tail, tails = view[max(0, start - 3):start], data.before_tails
-        word_before = tail in tails or tail[-2:] in tails or prev in tails
+    ends = data.before_ends.get(prev)
+    if ends is not None:  # no space: the word ends at the number
+        word_before = view.endswith(ends, 0, start)
     elif prev.isspace():
-        tail, tails = view[max(0, start - 30):start].rstrip(), data.before_tails
-        word_before = tail[-3:] in tails or tail[-2:] in tails or tail[-1:] in tails
+        word_before = _ends_in(view[max(0, start - 30):start].rstrip(), data.before_ends)
     if word_before:
         window = window or view[max(0, start - 30):start]
         if data.label_re.search(window):
@@ -224,6 +223,22 @@ def _reason(
         if i >= 0 and phones[i][0] <= start and end <= phones[i][1]:
             return "filter.phone", "part of a phone number"
     return None
+
+
+def _last_words(phrases: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The last word of each phrase, by its last character."""
+    out: dict[str, set[str]] = {}
+    for phrase in phrases:
+        if phrase.strip():
+            word = phrase.split()[-1]
+            out.setdefault(word[-1], set()).add(word)
+    return {last: tuple(sorted(words)) for last, words in out.items()}
+
+
+def _ends_in(tail: str, ends: Mapping[str, tuple[str, ...]]) -> bool:
+    """Does ``tail`` end in one of the words of ``ends`` (looked up by its last character)?"""
+    words = ends.get(tail[-1:])
+    return words is not None and tail.endswith(words)
 
 
 def _furniture_near(view: str, end: int, window: str, data: FilterData) -> bool:
