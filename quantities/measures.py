@@ -137,7 +137,7 @@ class MeasureData:
     per_re: re.Pattern[str]  # group "time" set when only a time unit may follow ("a day")
     percent_re: re.Pattern[str]  # group "points" for percentage points
     percent_before_re: re.Pattern[str] | None  # "percent of 10"
-    percent_before_last: frozenset[str]  # the last characters of those words
+    percent_before_ends: tuple[str, ...]  # the last word of those, and one to three spaces
     phrases: dict[str, tuple[Decimal, str]]  # "half an hour" -> (0.5, "hour")
     phrase_re: re.Pattern[str] | None
     alone: Mapping[str, str]  # "час" -> "hour": a unit noun meaning one unit
@@ -494,7 +494,7 @@ def measure_data(lang: str) -> MeasureData:
         percent_before_re=re.compile(
             rf"(?:{_trie_pattern(before, not_after=_NOT_AFTER_PERCENT)})[ ]{{1,3}}\Z"
         ) if before else None,
-        percent_before_last=frozenset(f[-1] for f in before),
+        percent_before_ends=tuple(sorted({f.split()[-1] + " " * n for f in before for n in (1, 2, 3)})),
         percent_re=re.compile(
             rf"(?:[ ]{{1,3}}|-)?(?:(?P<points>{_trie_pattern(points)})|(?P<percent>{_trie_pattern(pct)}))"
         ),
@@ -811,8 +811,7 @@ def _measure(text: str, view: str, num: Num, data: MeasureData) -> Mention:
     after = g.end() if g else end
     pb = data.percent_before_re
     # "percent of 10": the words end one to three spaces before the number
-    if (pb is not None and start and view[start - 1] == " "
-            and view[max(0, start - 4) : start].rstrip(" ")[-1:] in data.percent_before_last):
+    if pb is not None and view.endswith(data.percent_before_ends, 0, start):
         before = pb.search(view, max(0, start - 20), start)
         if before is not None:
             return Mention(num, before.start(), end, kind="percent", rules=["percent.before"])
