@@ -740,12 +740,13 @@ def _percent(site: _Site) -> Mention | None:
 def _currency_before(site: _Site) -> Mention | None:
     """ "$3.6bn", "US$ 5", "USD 5", "£2,000"."""
     start = site.num.start
-    cb = site.data.money_before_re.search(site.text, max(0, start - _PREFIX_WINDOW), start)
+    lo = start - _PREFIX_WINDOW if start > _PREFIX_WINDOW else 0  # (cheaper than max())
+    cb = site.data.money_before_re.search(site.text, lo, start)
     if cb is None:
         return None
     surface = " ".join(cb.group(0).split())
     money = site.data.money_symbols.get(surface)
-    if money is None or _NUMBER_BEFORE.search(site.view, max(0, cb.start() - 3), cb.start()):
+    if money is None or _NUMBER_BEFORE.search(site.view, cb.start() - 3 if cb.start() > 3 else 0, cb.start()):
         return None  # "3 GBP 1 pence", "75 USD million": the currency of the number before
     rule = "money.code_prefix" if surface.isalpha() else "money.symbol_prefix"
     return _money(site, cb.start(), site.num.end, money, [rule])
@@ -827,13 +828,20 @@ def _measure(text: str, view: str, num: Num, data: MeasureData) -> Mention:
     if view[after : after + 1] in data.first or text[after : after + 1] in data.first:
         two, text_two = view[after : after + 2], text[after : after + 2]
         rules = _rules_after(two, data) | (_rules_after(text_two, data) if text_two != two else 0)
-    last = text[start - 1] if start else ""
-    if last in data.money_last or (
-            last.isspace() and text[max(0, start - 3) : start].rstrip()[-1:] in data.money_last):
+    # the order is the precedence: a percent sign, a currency before the number, a
+    # currency after it, a unit after it (the test before it made only when there is no
+    # percent sign, a cost the numbers with one need not pay)
+    site = None
+    if rules & _AFTER_PERCENT:
+        site = _Site(text, view, num, data, gap, after)
+        mention = _percent(site)
+        if mention is not None:
+            return mention
+    if text[start - 3 if start > 3 else 0 : start].rstrip()[-1:] in data.money_last:
         rules |= _BEFORE_MONEY
-    if not rules:
+    if not rules & ~_AFTER_PERCENT:
         return Mention(num, start, end)
-    site = _Site(text, view, num, data, gap, after)
+    site = site or _Site(text, view, num, data, gap, after)
     for rule in _RULES[rules]:
         mention = rule(site)
         if mention is not None:
@@ -853,12 +861,11 @@ def _rules_after(two: str, data: MeasureData) -> int:
     return rules
 
 
-#: the rules to try for each set of ``_AFTER_*`` and ``_BEFORE_MONEY`` bits, in their
-#: order of precedence: a percent sign, a currency before the number, a currency after
-#: it, a unit after it
+#: the rules left to try after the percent sign for each set of ``_AFTER_*`` and
+#: ``_BEFORE_MONEY`` bits, in their order of precedence
 _RULES: tuple[tuple[Callable[[_Site], Mention | None], ...], ...] = tuple(
-    tuple(rule for bit, rule in ((_AFTER_PERCENT, _percent), (_BEFORE_MONEY, _currency_before),
-                                 (_AFTER_MONEY, _currency_after), (_AFTER_UNIT, _unit_after))
+    tuple(rule for bit, rule in ((_BEFORE_MONEY, _currency_before), (_AFTER_MONEY, _currency_after),
+                                 (_AFTER_UNIT, _unit_after))
           if bits & bit)
     for bits in range(16)
 )
