@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -54,12 +54,17 @@ class FilterData:
     pronoun_before_re: re.Pattern[str] | None
     pronoun_after_re: re.Pattern[str] | None
     ordinal_adjectives: tuple[str, ...]  # endings of a singular adjective after the number
-    #: quick first tests, from the same words: the last one or two characters of every
-    #: label and furniture word before a number; the first one or two of every furniture
-    #: word after it; the first characters of the ordinal suffixes
-    before_tails: frozenset[str]
+    #: quick first tests, from the same words: the last word of every label and of every
+    #: furniture text before a number, and of every word before a pronoun, by its last
+    #: character; the first three characters of every furniture word after a number, or
+    #: all of a shorter one (and the first alone); the first characters of the ordinal
+    #: suffixes; those a time suffix may start with, space too
+    before_ends: Mapping[str, tuple[str, ...]]
+    pronoun_ends: Mapping[str, tuple[str, ...]]
     after_heads: frozenset[str]
+    after_first: frozenset[str]
     ordinal_first: frozenset[str]
+    time_first: frozenset[str]
     singular_after: tuple[str, ...]  # last digits of a number counted with a singular
     singular_except: tuple[str, ...]  # ... unless it ends in these
 
@@ -87,7 +92,10 @@ def filter_data(lang: str) -> FilterData:
         re.compile(rf"(?<![\w])(?:{before_any})\s{{0,3}}\Z") if before_any else None,
         re.compile(rf"\s{{0,3}}(?:{after_any})(?![\w])") if after_any else None,
     )
-    time_re = re.compile(rf"[ ]{{0,2}}(?:{alternation(raw['time']['suffixes'])})(?![\w])")
+    suffixes = raw["time"]["suffixes"]
+    if not all(suffixes):
+        raise DataError(f"{lang}/filters.toml [time]: an empty suffix")
+    time_re = re.compile(rf"[ ]{{0,2}}(?:{alternation(suffixes)})(?![\w])")
     nd = number_data(lang)
     ordinal_re = re.compile(rf"(?:{alternation(nd.ordinal_suffixes)})(?![^\W\d_])")
     ordinal_word_re = re.compile(rf"[ -]?(?:{alternation(nd.ordinal_words)})(?![\w])")
@@ -104,21 +112,21 @@ def filter_data(lang: str) -> FilterData:
     if any(p != p.strip() for p in idioms):
         raise DataError(f"{lang}/filters.toml [idioms]: a phrase starts or ends with a space")
     idiom_scan = WordScan(rf"(?:{alternation(idioms)})(?![\w'])") if idioms else None
+    after_heads = frozenset(w.split()[0][:3] for w in afters if w.strip())
     return FilterData(
         label_re, tuple(furniture), furniture_any, time_re, ordinal_re, ordinal_word_re,
         frozenset(pronoun.get("words", [])), clock_re, idiom_scan, pronoun_before_re,
         pronoun_after_re,
         tuple(endings),
-        frozenset(w.split()[-1][-2:] for w in (*labels, *befores) if w.strip()),
-        frozenset(w.split()[0][:2] for w in afters if w.strip()),
+        _last_words(labels + befores),
+        _last_words(before),
+        after_heads,
+        frozenset(h[0] for h in after_heads),
         frozenset(w[0] for w in nd.ordinal_suffixes),
+        frozenset(" ").union(w[0] for w in suffixes),
         tuple(agreement.get("singular_after", [])),
         tuple(agreement.get("singular_except", [])),
     )
-
-
-def _is_letter(ch: str) -> bool:
-    return ch.isalpha()
 
 
 def glued_identifier(view: str, start: int) -> bool:
@@ -126,13 +134,13 @@ def glued_identifier(view: str, start: int) -> bool:
     if start == 0:
         return False
     before = view[start - 1]
-    if _is_letter(before) or before in "+_/\\#№":
+    if before.isalpha() or before in "+_/\\#№":
         return True
     if before in "-" and start >= 2:
         if view[start - 2] in "+":
             return True
         i = start - 2
-        while i >= 0 and _is_letter(view[i]) and start - 2 - i < 4:
+        while i >= 0 and view[i].isalpha() and start - 2 - i < 4:
             i -= 1
         # "IL-76" is a designation; "5k-20k", "10km-20km" are ranges
         return i < start - 2 and not (i >= 0 and view[i].isdigit())
@@ -143,58 +151,95 @@ def _reason(
     num: Num, view: str, data: FilterData, phones: Sequence[tuple[int, int]]
 ) -> tuple[str, str] | None:
     start, end = num.start, num.end
+    # the characters just before and after the number ("" at an end of the text) rule
+    # out most rules before any pattern is tried or any slice taken
+    prev = view[start - 1] if start else ""
+    nxt = view[end : end + 1]
     if num.words:
         if data.ordinal_word_re.match(view, end):
             return "filter.ordinal", "part of an ordinal number"
     else:
-        if start and view[start - 1] != " " and glued_identifier(view, start):
+        if start and prev != " " and glued_identifier(view, start):
             return "filter.identifier", "glued to letters: a model, code or designation"
-        if view[end : end + 1] in data.ordinal_first and data.ordinal_re.match(view, end):
+        if nxt in data.ordinal_first and data.ordinal_re.match(view, end):
             return "filter.ordinal", "ordinal suffix: a rank or a unit name, not a count"
-    if data.ordinal_adjectives and _ordinal_by_agreement(num, view, data):
+    # the adjective is the next word, after a space
+    if data.ordinal_adjectives and nxt == " " and _ordinal_by_agreement(num, view, data):
         return "filter.ordinal", "a singular adjective follows: a rank in a name ('57 окремої бригади')"
-    window = view[max(0, start - 30):start]
+    window = ""  # the 30 characters before the number, sliced when a rule needs them
+    lo = start - 30 if start > 30 else 0  # (not max(): a builtin call costs more per number)
     if num.words and view[start:end] in data.pronouns:
+        window = view[lo:start]
         pronoun_re = data.pronoun_before_re
-        if pronoun_re is not None and pronoun_re.search(window):
+        if (pronoun_re is not None and prev == " " and _ends_in(window.rstrip(), data.pronoun_ends)
+                and pronoun_re.search(window)):
             return "filter.pronoun", "a pronoun: 'which one', 'the one'"
         if data.pronoun_after_re is not None and data.pronoun_after_re.match(view, end):
             return "filter.pronoun", "a pronoun before a partitive: 'one of the ...'"
     # a label or a furniture word before the number ends where the window does, but for
-    # spaces; one after it starts after a few: two set lookups rule out most numbers
-    tail = window.rstrip()
-    word_before = tail[-2:] in data.before_tails or tail[-1:] in data.before_tails
-    if word_before and data.label_re.search(window):
-        return "filter.label", "after a label word: an article, number or line"
-    head = view[end : end + 6].lstrip()
-    word_after = head[:2] in data.after_heads or head[:1] in data.after_heads
-    if (word_before or word_after) and _furniture_near(view, end, window, data):
-        for before_re, after_re, template in data.furniture:
-            if before_re.search(window) and (not after_re.pattern or after_re.match(view, end)):
-                if before_re.pattern == r"\Z" and not after_re.pattern:
-                    continue
-                return "filter.furniture", f"page furniture: {template!r}"
+    # spaces; one after it starts after a few: set lookups rule out most numbers, the
+    # first ones on the very next character when it is no space
+    word_before = False
+    ends = data.before_ends.get(prev)
+    if ends is not None:  # no space: the word ends at the number
+        word_before = view.endswith(ends, 0, start)
+    elif prev.isspace():
+        word_before = _ends_in(view[lo:start].rstrip(), data.before_ends)
+    if word_before:
+        window = window or view[lo:start]
+        if data.label_re.search(window):
+            return "filter.label", "after a label word: an article, number or line"
+    word_after = False
+    if nxt.isspace() or nxt in data.after_first:
+        head, heads = view[end : end + 6].lstrip(), data.after_heads  # 3 spaces, 3 letters
+        word_after = head[:3] in heads or head[:2] in heads or head[:1] in heads
+    if word_before or word_after:
+        window = window or view[lo:start]
+        if _furniture_near(view, end, window, data):
+            for before_re, after_re, template in data.furniture:
+                if before_re.search(window) and (not after_re.pattern or after_re.match(view, end)):
+                    if before_re.pattern == r"\Z" and not after_re.pattern:
+                        continue
+                    return "filter.furniture", f"page furniture: {template!r}"
     if not num.words:
-        if end < len(view) - 2 and view[end] in ":" and view[end + 1 : end + 3].isdigit():
+        if nxt == ":" and end < len(view) - 2 and view[end + 1 : end + 3].isdigit():
             return "filter.time", "a time of day"
-        if start >= 3 and view[start - 1] == ":" and view[start - 3 : start - 1].strip().isdigit():
+        if prev == ":" and start >= 3 and view[start - 3 : start - 1].strip().isdigit():
             return "filter.time", "a time of day"
         width = end - start  # an hh.mm clock time has 4 or 5 characters, a time 4 to 8
         clock = 4 <= width <= 5 and _CLOCK.fullmatch(view, start, end)
         if clock and data.clock_re is not None and data.clock_re.search(view, max(0, start - 12), start):
             return "filter.time", "a clock time: 'at 19.00'"
-        small = isinstance(num.value, int) and 0 <= num.value <= 24
-        timelike = small or (4 <= width <= 8 and _TIME.fullmatch(view, start, end))
-        if timelike and data.time_re.match(view, end):
-            return "filter.time", "a time of day"
-        if (view[end : end + 1] == "." or view[start - 1 : start] == ".") and _dotted(view, start, end):
+        if nxt in data.time_first:  # where a time suffix can start
+            small = isinstance(num.value, int) and 0 <= num.value <= 24
+            timelike = small or (4 <= width <= 8 and _TIME.fullmatch(view, start, end))
+            if timelike and data.time_re.match(view, end):
+                return "filter.time", "a time of day"
+        if (nxt == "." or prev == ".") and _dotted(view, start, end):
             return "filter.dotted", "part of a dotted code, version or address"
     # phones are in text order and never overlap: only the last one starting at or
     # before the number can contain it (a bisection keeps the stage linear)
-    i = bisect_right(phones, (start, len(view) + 1)) - 1
-    if i >= 0 and phones[i][0] <= start and end <= phones[i][1]:
-        return "filter.phone", "part of a phone number"
+    if phones:
+        i = bisect_right(phones, (start, len(view) + 1)) - 1
+        if i >= 0 and phones[i][0] <= start and end <= phones[i][1]:
+            return "filter.phone", "part of a phone number"
     return None
+
+
+def _last_words(phrases: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The last word of each phrase, by its last character."""
+    out: dict[str, set[str]] = {}
+    for phrase in phrases:
+        if phrase.strip():
+            word = phrase.split()[-1]
+            out.setdefault(word[-1], set()).add(word)
+    return {last: tuple(sorted(words)) for last, words in out.items()}
+
+
+def _ends_in(tail: str, ends: Mapping[str, tuple[str, ...]]) -> bool:
+    """Does ``tail`` end in one of the words of ``ends`` (looked up by its last character)?"""
+    words = ends.get(tail[-1:])
+    return words is not None and tail.endswith(words)
 
 
 def _furniture_near(view: str, end: int, window: str, data: FilterData) -> bool:
@@ -339,7 +384,7 @@ def _start(span: tuple[int, int]) -> int:
 
 
 def _looks_like_phone(surface: str) -> bool:
-    digits = sum(c.isdigit() for c in surface)
+    digits = sum(map(str.isdigit, surface))  # (no generator to resume per character)
     if digits < 7:
         return False
     if surface.startswith("+") or "(" in surface:

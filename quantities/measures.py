@@ -50,7 +50,7 @@ Parentheses are never read as an accounting minus: news uses them for conversion
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
@@ -90,6 +90,8 @@ _NUMBER_BEFORE = re.compile(r"\d[ ]{0,2}\Z")
 _WORD = re.compile(r"[^\W\d_]+")
 _PLAIN_NUMBER = re.compile(r"-?\d+(?:[.,](\d+))?")
 _URL_BEFORE = frozenset("%=&/?#")  # "q=30%25%2020%": percent-encoding, not percent
+#: the rules a number may need, as bits: by the surfaces after it, and a currency before it
+_AFTER_PERCENT, _AFTER_MONEY, _AFTER_UNIT, _BEFORE_MONEY = 1, 2, 4, 8
 
 
 # ---------------------------------------------------------------- data
@@ -135,6 +137,7 @@ class MeasureData:
     per_re: re.Pattern[str]  # group "time" set when only a time unit may follow ("a day")
     percent_re: re.Pattern[str]  # group "points" for percentage points
     percent_before_re: re.Pattern[str] | None  # "percent of 10"
+    percent_before_ends: tuple[str, ...]  # the last word of those, and one to three spaces
     phrases: dict[str, tuple[Decimal, str]]  # "half an hour" -> (0.5, "hour")
     phrase_re: re.Pattern[str] | None
     alone: Mapping[str, str]  # "час" -> "hour": a unit noun meaning one unit
@@ -153,6 +156,15 @@ class MeasureData:
     money_min: int
     plural_endings: tuple[str, ...]  # "4.5m workers": a plural noun after "m" means million
     measure_plurals: frozenset[str]  # "100m hurdles": plural nouns that still mean metres
+    #: quick first tests: the first character of every surface a rule may match after
+    #: a number; its first two, and the one-character surfaces (letters apart: no letter
+    #: may follow them), each with the rules that match it (``_AFTER_*`` bits); and the
+    #: last character of every currency symbol or code before a number
+    first: frozenset[str]
+    heads: Mapping[str, int]
+    single: Mapping[str, int]
+    single_letters: Mapping[str, int]
+    money_last: frozenset[str]
 
     def counted_plural(self, word: str) -> bool:
         """Is ``word`` a plural noun that counts things ("workers"), not a measure's?"""
@@ -435,6 +447,18 @@ def measure_data(lang: str) -> MeasureData:
     # One flat alternation whose every branch starts with a literal, so that a search
     # skips to where a symbol can start. (Anchored at the number, at most one symbol can
     # match from a position: their order does not matter.)
+    # every surface matched where a number's measure starts, by the rule that matches it
+    after_forms = ((_AFTER_PERCENT, [*pct, *points]), (_AFTER_MONEY, [*money_symbols, *money_words]),
+                   (_AFTER_UNIT, [*symbols, *words, *power_before, *between]))
+    heads: dict[str, int] = {}
+    single: dict[str, int] = {}
+    single_letters: dict[str, int] = {}
+    for bit, forms in after_forms:
+        for f in forms:
+            table = heads if len(f) > 1 else single_letters if f.isalpha() else single
+            table[f[:2]] = table.get(f[:2], 0) | bit
+    if any(f.startswith("-") for f in pct + points):  # see _measure: it may follow a number
+        raise DataError(f"{lang}/units.toml [percent]: a form starts with a hyphen")
     money_before_alts = []
     letters = [s for s in money_symbols if s[:1].isalpha()]
     signs = [s for s in money_symbols if not s[:1].isalpha()]
@@ -470,6 +494,7 @@ def measure_data(lang: str) -> MeasureData:
         percent_before_re=re.compile(
             rf"(?:{_trie_pattern(before, not_after=_NOT_AFTER_PERCENT)})[ ]{{1,3}}\Z"
         ) if before else None,
+        percent_before_ends=tuple(sorted({f.split()[-1] + " " * n for f in before for n in (1, 2, 3)})),
         percent_re=re.compile(
             rf"(?:[ ]{{1,3}}|-)?(?:(?P<points>{_trie_pattern(points)})|(?P<percent>{_trie_pattern(pct)}))"
         ),
@@ -490,6 +515,11 @@ def measure_data(lang: str) -> MeasureData:
         money_min=money_min,
         plural_endings=tuple(plural_endings),
         measure_plurals=frozenset(measure_plurals),
+        first=frozenset(f[0] for _, forms in after_forms for f in forms),
+        heads=heads,
+        single=single,
+        single_letters=single_letters,
+        money_last=frozenset(s[-1] for s in money_symbols),
     )
 
 
@@ -710,12 +740,13 @@ def _percent(site: _Site) -> Mention | None:
 def _currency_before(site: _Site) -> Mention | None:
     """ "$3.6bn", "US$ 5", "USD 5", "£2,000"."""
     start = site.num.start
-    cb = site.data.money_before_re.search(site.text, max(0, start - _PREFIX_WINDOW), start)
+    lo = start - _PREFIX_WINDOW if start > _PREFIX_WINDOW else 0  # (cheaper than max())
+    cb = site.data.money_before_re.search(site.text, lo, start)
     if cb is None:
         return None
     surface = " ".join(cb.group(0).split())
     money = site.data.money_symbols.get(surface)
-    if money is None or _NUMBER_BEFORE.search(site.view, max(0, cb.start() - 3), cb.start()):
+    if money is None or _NUMBER_BEFORE.search(site.view, cb.start() - 3 if cb.start() > 3 else 0, cb.start()):
         return None  # "3 GBP 1 pence", "75 USD million": the currency of the number before
     rule = "money.code_prefix" if surface.isalpha() else "money.symbol_prefix"
     return _money(site, cb.start(), site.num.end, money, [rule])
@@ -775,22 +806,69 @@ def _physical(expr: str) -> bool:
 
 
 def _measure(text: str, view: str, num: Num, data: MeasureData) -> Mention:
-    g = _GAP.match(view, num.end)
+    start, end = num.start, num.end
+    g = _GAP.match(view, end)
     gap = g.group(0) if g else ""
-    site = _Site(text, view, num, data, gap, g.end() if g else num.end)
+    after = g.end() if g else end
     pb = data.percent_before_re
-    before = pb.search(view, max(0, num.start - 20), num.start) if pb is not None else None
-    if before is not None:  # "percent of 10"
-        return Mention(num, before.start(), num.end, kind="percent", rules=["percent.before"])
+    # "percent of 10": the words end one to three spaces before the number
+    if pb is not None and view.endswith(data.percent_before_ends, 0, start):
+        before = pb.search(view, max(0, start - 20), start)
+        if before is not None:
+            return Mention(num, before.start(), end, kind="percent", rules=["percent.before"])
     if num.words and not gap:
-        return Mention(num, num.start, num.end)
+        return Mention(num, start, end)
+    # Quick first tests: a rule after the number matches a surface starting at ``after``
+    # (a percent sign may follow without the gap, but then it starts there too: no
+    # surface starts with a space or a hyphen), on the view or on the text, so only the
+    # rules of the surfaces starting with those characters can match. A currency before
+    # the number ends in one of ``money_last``, at most two spaces before it. Most
+    # numbers have nothing, most others one rule to try.
+    rules = 0
+    if view[after : after + 1] in data.first or text[after : after + 1] in data.first:
+        two, text_two = view[after : after + 2], text[after : after + 2]
+        rules = _rules_after(two, data) | (_rules_after(text_two, data) if text_two != two else 0)
     # the order is the precedence: a percent sign, a currency before the number, a
-    # currency after it, a unit after it
-    for rule in (_percent, _currency_before, _currency_after, _unit_after):
+    # currency after it, a unit after it (the test before it made only when there is no
+    # percent sign, a cost the numbers with one need not pay)
+    site = None
+    if rules & _AFTER_PERCENT:
+        site = _Site(text, view, num, data, gap, after)
+        mention = _percent(site)
+        if mention is not None:
+            return mention
+    if text[start - 3 if start > 3 else 0 : start].rstrip()[-1:] in data.money_last:
+        rules |= _BEFORE_MONEY
+    if not rules & ~_AFTER_PERCENT:
+        return Mention(num, start, end)
+    site = site or _Site(text, view, num, data, gap, after)
+    for rule in _RULES[rules]:
         mention = rule(site)
         if mention is not None:
             return mention
-    return Mention(num, num.start, num.end)
+    return Mention(num, start, end)
+
+
+def _rules_after(two: str, data: MeasureData) -> int:
+    """The rules whose surfaces may start with ``two``, the characters after a number:
+    those of the surfaces starting with both, and of a surface of one character but for
+    a letter followed by a letter (a surface ending in a letter may not be followed by
+    one)."""
+    first = two[:1]
+    rules = data.heads.get(two, 0) | data.single.get(first, 0)
+    if first in data.single_letters and not two[1:].isalpha():
+        rules |= data.single_letters[first]
+    return rules
+
+
+#: the rules left to try after the percent sign for each set of ``_AFTER_*`` and
+#: ``_BEFORE_MONEY`` bits, in their order of precedence
+_RULES: tuple[tuple[Callable[[_Site], Mention | None], ...], ...] = tuple(
+    tuple(rule for bit, rule in ((_BEFORE_MONEY, _currency_before), (_AFTER_MONEY, _currency_after),
+                                 (_AFTER_UNIT, _unit_after))
+          if bits & bit)
+    for bits in range(16)
+)
 
 
 _WORD_BEFORE = re.compile(r"(?<![\w'-])([^\W\d_][\w'-]*+)[ ]{1,3}+\Z")
