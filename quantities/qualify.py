@@ -36,6 +36,7 @@ class _Template:
     prefix_re: re.Pattern[str] | None
     infix_re: re.Pattern[str]
     needs_prefix: bool
+    first: frozenset[str] | None  # the characters the infix can start with (None: any)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +48,19 @@ class QualifierData:
     suffix_tags: dict[str, str]
     templates: tuple[_Template, ...]
     any_infix_re: re.Pattern[str]  # the infix of some template: one test rules out most pairs
+    infix_first: frozenset[str] | None  # what some template's infix can start with (None: any)
     not_before_duration: frozenset[str]
     joiner_re: re.Pattern[str]
     ratios: tuple[tuple[str, re.Pattern[str]], ...]
     list_re: re.Pattern[str] | None
     duration_joiner_re: re.Pattern[str]
     numerators: frozenset[int]
+    # The characters the phrases next to a number can begin with, each tested before the
+    # regex that reads the phrase (most numbers have none: a test of one character is
+    # cheaper than a failed match). Prefixes are matched backwards, so theirs is the last
+    # character; the spaces that may come between are included.
+    prefix_last: frozenset[str]
+    suffix_first: frozenset[str]
 
 
 def _phrase(text: str, *, dash_gap: bool = False) -> str:
@@ -92,15 +100,23 @@ def qualifier_data(lang: str) -> QualifierData:
         inf = infix.strip()
         lead = r"[ ]{1,3}" if infix[:1] == " " else ""
         trail = r"[ ]{1,3}" if infix[-1:] == " " else ""
+        first: frozenset[str] | None
         if inf == "-":
             infix_pat = r"[ ]{0,2}-[ ]{0,2}" if lead or trail else "-"
+            first = frozenset(" -") if lead or trail else frozenset("-")
         elif inf.startswith("-"):
             infix_pat = r"-[ ]{1,3}" + _phrase(inf[1:].strip()) + r"[ ]{1,3}"
+            first = frozenset("-")
         else:
             infix_pat = lead + _phrase(inf) + trail
+            first = frozenset(" ") if lead else frozenset(inf[:1]) if inf else None
         templates.append(
-            _Template(template, template_prefix, re.compile(infix_pat), template in needs)
+            _Template(template, template_prefix, re.compile(infix_pat), template in needs, first)
         )
+    infix_first: frozenset[str] | None = frozenset()
+    for t in templates:
+        infix_first = None if infix_first is None or t.first is None else infix_first | t.first
+    prefix_forms = [" ".join(p.split()) for p in prefix_tags]
     return QualifierData(
         prefix_re=prefix_re,
         prefix_back_re=re.compile(_backward_alternation(prefix_tags)),
@@ -109,12 +125,15 @@ def qualifier_data(lang: str) -> QualifierData:
         suffix_tags=suffix_tags,
         templates=tuple(templates),
         any_infix_re=re.compile("|".join(f"(?:{t.infix_re.pattern})" for t in templates) or "(?!)"),
+        infix_first=infix_first,
         not_before_duration=frozenset(raw.get("ambiguous", {}).get("before_duration", [])),
         ratios=tuple(
             (t, re.compile(r"[ ]{1,3}" + _phrase(t.split("<a>")[1].split("<b>")[0].strip()) + r"[ ]{1,3}"))
             for t in raw["ratio"]["templates"]
         ),
         numerators=frozenset(raw["ratio"]["numerators"]),
+        prefix_last=frozenset([" ", *(f[-1] for f in prefix_forms)]),  # (no phrase is empty)
+        suffix_first=frozenset([" ", *(p[0] for p in suffix_tags)]),
         duration_joiner_re=re.compile(
             "|".join([
                 r"[ ]{1,3}",
@@ -201,6 +220,8 @@ def _backward_alternation(phrases: Iterable[str]) -> str:
 def _prefix_at(view: str, back: str, start: int, data: QualifierData) -> tuple[int, str] | None:
     """The prefix phrase before the number at ``start`` within :data:`_PREFIX_REACH`
     characters: (where it starts, its text). ``back`` is ``view[::-1]``."""
+    if not start or view[start - 1] not in data.prefix_last:
+        return None  # no phrase nor space just before: the match below would fail
     size = len(view)
     m = data.prefix_back_re.match(back, size - start)
     if m is None:
@@ -240,7 +261,11 @@ def _range_at(
     view: str, mentions: Sequence[Mention], i: int, data: QualifierData
 ) -> tuple[Candidate, int] | None:
     a, b = mentions[i], mentions[i + 1]
-    if b.start - a.end > 12:  # the cheap check first: the infix is too long
+    gap = b.start - a.end
+    if gap > 12:  # the cheap checks first: the infix is too long, or starts wrong
+        return None
+    first = data.infix_first
+    if first is not None and (gap <= 0 or view[a.end] not in first):
         return None
     if not _compatible(a, b) or a.num.vague or b.num.vague:
         return None
@@ -286,6 +311,8 @@ def _range_at(
 
 def _ratio_at(view: str, a: Mention, b: Mention, data: QualifierData) -> Candidate | None:
     """ "one in three", "1 over 20": a proportion."""
+    if b.start <= a.end or view[a.end] != " ":
+        return None  # each infix starts with a space (the cheap test first)
     if a.kind != "bare" or b.kind != "bare" or a.num.value not in data.numerators or not b.num.value:
         return None
     if a.num.vague or b.num.vague:
@@ -325,7 +352,11 @@ def _single(view: str, back: str, m: Mention, data: QualifierData) -> Candidate:
         qualifier = _tag(data.prefix_tags, pm[1])
         start = pm[0]
         rules.append(f"qualifier.{qualifier}")
-    sm = data.suffix_re.match(view, end) if qualifier in ("exact", "approximately") else None
+    sm = (
+        data.suffix_re.match(view, end)
+        if qualifier in ("exact", "approximately") and view[end : end + 1] in data.suffix_first
+        else None
+    )
     if sm is not None:  # "about 500 or more": the bound wins over "about"
         qualifier = _tag(data.suffix_tags, sm.group("q"))
         end = sm.end()
@@ -341,13 +372,17 @@ def _single(view: str, back: str, m: Mention, data: QualifierData) -> Candidate:
         cand.extra["vague"] = True
         cand.extra["number_spans"] = [(num.start, num.end)]
         return cand
-    low, high, low_inc, high_inc = _bounds(qualifier, value)
-    extra = _measure_extra(m)
-    extra["number_spans"] = [(num.start, num.end)]
+    low, high, low_inc, high_inc = (
+        (value, value, True, True) if qualifier == "exact" else _bounds(qualifier, value)
+    )
+    if m.dimensionality is None and m.iso_duration is None:
+        extra: dict[str, object] = {"number_spans": [(num.start, num.end)]}  # _measure_extra's {}
+    else:
+        extra = _measure_extra(m)
+        extra["number_spans"] = [(num.start, num.end)]
+    # positional: keywords cost twice as much here, once per number
     return Candidate(
-        kind=m.kind, start=start, end=end, value=value, low=low, high=high,
-        low_inclusive=low_inc, high_inclusive=high_inc, qualifier=qualifier, unit=m.unit,
-        rules=rules, extra=extra,
+        m.kind, start, end, value, low, high, low_inc, high_inc, qualifier, m.unit, rules, extra
     )
 
 
@@ -363,15 +398,18 @@ _UPPER = frozenset(["at_most", "less_than"])
 
 def _join_bounds(view: str, cands: list[Candidate], data: QualifierData) -> list[Candidate]:
     """ "more than 10 and less than 40" -> one interval (10, 40)."""
+    qualifiers = [c.qualifier for c in cands]
+    if _LOWER.isdisjoint(qualifiers) or _UPPER.isdisjoint(qualifiers):
+        return cands  # no pair of a lower and an upper bound (most texts)
     out: list[Candidate] = []
     i = 0
     while i < len(cands):
         a = cands[i]
         if i + 1 < len(cands):
             b = cands[i + 1]
-            pair = {a.qualifier, b.qualifier}
+            qa, qb = a.qualifier, b.qualifier
             if (
-                len(pair & _LOWER) == 1 and len(pair & _UPPER) == 1 and a.kind == b.kind
+                ((qa in _LOWER and qb in _UPPER) or (qa in _UPPER and qb in _LOWER)) and a.kind == b.kind
                 and a.unit == b.unit and data.joiner_re.fullmatch(view, a.end, b.start)
             ):
                 lo, hi = (a, b) if a.qualifier in _LOWER else (b, a)
