@@ -56,6 +56,11 @@ class CueData:
     verb_endings: tuple[str, ...]  # endings of a verb form after such a word
     of_words: frozenset[str]  # "of" after a number: "two of them" (numbers.toml)
     run_re: re.Pattern[str]  # the words read after a number: at most modifiers_max + 6
+    rest_re: re.Pattern[str]  # the same run after its first word: one word fewer
+    #: Words that, first after a number, end what is read after it: stop words that are
+    #: no joiner, no "of", and start no cue, outcome, auxiliary or place phrase. With one
+    #: of them first, the number counts nothing and no outcome follows, as with no word.
+    idle: frozenset[str]
 
 
 def _index(phrases: dict[tuple[str, ...], str]) -> dict[str, list[tuple[str, ...]]]:
@@ -89,6 +94,12 @@ def cue_data(lang: str) -> CueData:
         rf"(?:{alternation(prefixes, not_after=_NOT_AFTER_ALNUM)})-?\d{{1,4}}[^\W\d_]{{0,3}}(?![\w])"
     )
     numbers_words = load(lang, "numbers")["words"]
+    stop = frozenset(raw["stop"]["words"])
+    joiners = frozenset(numbers_words["and"]) | frozenset(["or"])
+    of_words = frozenset(numbers_words["of"])
+    places = frozenset(raw["gap"].get("places", []))
+    words_max = int(raw["gap"]["modifiers_max"]) + 6
+    starts = {p[0] for p in [*kinds, *after]} | set(aux)
     return CueData(
         kinds=kinds,
         kind_first=_index(kinds),
@@ -100,25 +111,27 @@ def cue_data(lang: str) -> CueData:
         before_tags=before,
         aux=aux,
         modifiers_max=int(raw["gap"]["modifiers_max"]),
-        stop=frozenset(raw["stop"]["words"]),
+        stop=stop,
         plural_suffixes=tuple(raw["plural"]["suffixes"]),
         plural_nouns=frozenset(raw["plural"]["nouns"]),
         noun_words=int(raw["plural"]["max_words"]),
         models_re=models_re,
         human=frozenset(raw["human"]["kinds"]),
-        joiners=frozenset(numbers_words["and"]) | frozenset(["or"]),
+        joiners=joiners,
         generic_people=frozenset(raw["context"]["generic_people"]),
         personnel_context_re=re.compile(
             rf"(?:{alternation(raw['context']['personnel'], not_after=_NOT_AFTER_WORD)})(?![\w'])"
         ),
-        places=frozenset(raw["gap"].get("places", [])),
+        places=places,
         adjectival=frozenset(raw["context"].get("adjectival", [])),
         verb_endings=tuple(raw["context"].get("verb_endings", [])),
         numbering_re=re.compile(
             rf"(?:{alternation(raw['context']['numbering'], not_after=_NOT_AFTER_WORD)})[ ]{{1,3}}\Z"
         ),
-        of_words=frozenset(numbers_words["of"]),
-        run_re=re.compile(rf"(?:(?:{_GAP}){_WORD}){{0,{int(raw['gap']['modifiers_max']) + 6}}}+"),
+        of_words=of_words,
+        run_re=re.compile(rf"(?:(?:{_GAP}){_WORD}){{0,{words_max}}}+"),
+        rest_re=re.compile(rf"(?:(?:{_GAP}){_WORD}){{0,{words_max - 1}}}+"),
+        idle=stop - joiners - of_words - places - starts,
     )
 
 
@@ -150,20 +163,26 @@ class _Words:
         return self.start(i) + len(self.words[i])
 
 
-def _tokens(view: str, pos: int, data: CueData) -> _Words:
+_NO_WORDS = _Words((), (), 0)  # read-only: it has no word to locate
+
+
+def _tokens(view: str, pos: int, data: CueData, head: re.Match[str] | None = None) -> _Words:
     r"""The words from ``pos`` on (at most ``modifiers_max + 6``), each right after the
     last, within the line: one match finds how far they reach, one ``findall`` splits
-    them (the same words a match at each word's end would read).
+    them (the same words a match at each word's end would read). ``head`` is
+    ``_TOKEN.match(view, pos)``, when the caller has it and it is not None.
 
     >>> t = _tokens("5 big, red-hot - cars\nlater", 1, cue_data("en"))
     >>> t.words, t.gaps, t.start(1), t.end(2)
     (('big', 'red-hot', 'cars'), (' ', ', ', ' - '), 7, 21)
     """
-    end = data.run_re.match(view, pos).end()  # type: ignore[union-attr]  # {0,n} always matches
-    pairs = _TOKEN.findall(view, pos, end)
-    if not pairs:
-        return _Words((), (), pos)
-    gaps, words = zip(*pairs, strict=True)
+    if head is None:
+        head = _TOKEN.match(view, pos)
+        if head is None:
+            return _Words((), (), pos)
+    after = head.end()  # the run is its first word and the run after it, one word shorter
+    end = data.rest_re.match(view, after).end()  # type: ignore[union-attr]  # {0,n} always matches
+    gaps, words = zip(head.groups(), *_TOKEN.findall(view, after, end), strict=True)
     return _Words(words, gaps, pos)
 
 
@@ -294,6 +313,8 @@ def _before(view: str, back: str, start: int, data: CueData) -> str | None:
     >>> _before(view, view[::-1], 28, cue_data("en"))
     'death toll rose to'
     """
+    if not start or view[start - 1] != " ":
+        return None  # both matches below start with a space
     size = len(view)
     at = size - start
     best = data.before_back_re.match(back, at)
@@ -325,8 +346,10 @@ def classify(text: str, view: str, lang: str, cand: Candidate, back: str | None 
     """Set the kind of a bare candidate in place: a count kind, casualties or number.
     ``back`` is ``view[::-1]`` (pass it when classifying many candidates of one view)."""
     data = cue_data(lang)
-    toks = _tokens(view, cand.end, data)
-    first, end, kind = _find_noun(toks, data)
+    head = _TOKEN.match(view, cand.end)
+    idle = head is None or head[2] in data.idle  # most numbers: nothing counted, no outcome
+    toks = _NO_WORDS if idle else _tokens(view, cand.end, data, head)
+    first, end, kind = (0, 0, None) if idle else _find_noun(toks, data)
     if end > first:
         cand.extra["counted"] = text[toks.start(first) : toks.end(end - 1)]
         cand.kind = kind or "count"
@@ -338,7 +361,7 @@ def classify(text: str, view: str, lang: str, cand: Candidate, back: str | None 
     else:
         cand.kind = "number"
     # without a noun: "4,350 were injured", "two of them were beheaded", "17 dead"
-    outcome = _outcome_after(toks, end if end > first else 0, data)
+    outcome = None if idle else _outcome_after(toks, end if end > first else 0, data)
     if outcome is not None:
         rule = "casualty.after"
     else:

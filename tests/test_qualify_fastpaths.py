@@ -8,6 +8,7 @@ import random
 
 import pytest
 
+from quantities.classify import _TOKEN, CueData, _find_noun, _outcome_after, _tokens, cue_data
 from quantities.qualify import qualifier_data
 
 _LANGS = ["en", "uk", "ru"]
@@ -51,4 +52,51 @@ def test_phrase_first_characters(lang: str) -> None:
                         missed.append(("template", text, pos))
                 if any(r.fullmatch(text, pos, end) for _, r in data.ratios) and c != " ":
                     missed.append(("ratio", text, pos))
+    assert not missed, missed[:5]
+
+
+def _cue_pieces(lang: str) -> list[str]:
+    data = cue_data(lang)
+    words = [" ".join(p) for p in [*data.kinds, *data.outcomes_after]]
+    words += [w for index in (data.aux, data.kind_first, data.after_first) for w in index]
+    words += [*data.before_tags, *data.stop, *data.joiners, *data.of_words, *data.places]
+    return [*words, *_FILLERS, ", ", " ,", "\n", "7"]
+
+
+def _tokens_by_run(view: str, pos: int, data: CueData) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The words after ``pos`` as the definition reads them: the run, split by findall."""
+    end = data.run_re.match(view, pos).end()  # type: ignore[union-attr]
+    pairs = _TOKEN.findall(view, pos, end)
+    return tuple(g for g, _ in pairs), tuple(w for _, w in pairs)
+
+
+@pytest.mark.parametrize("lang", _LANGS)
+def test_words_after_a_number(lang: str) -> None:
+    """:func:`classify._tokens` (the first word, then the run after it) reads the words
+    of the whole run; with no word or an idle one first, no noun is counted and no
+    outcome follows, as the general path finds; an outcome phrase before a number
+    starts with a space."""
+    data = cue_data(lang)
+    rng = random.Random(7 + len(lang))
+    pieces = _cue_pieces(lang)
+    missed = []
+    for _ in range(1500):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        text = "".join(rng.choice(["", " ", "  ", ",", "-"]) + w for w in text.split(" "))
+        back = text[::-1]
+        for pos in range(len(text) + 1):
+            gaps, words = _tokens_by_run(text, pos, data)
+            toks = _tokens(text, pos, data)
+            if (toks.gaps, toks.words) != (gaps, words):
+                missed.append(("tokens", text, pos))
+            if (_TOKEN.match(text, pos) is None) != (not words):
+                missed.append(("head", text, pos))
+            if (not words or words[0] in data.idle) and (
+                _find_noun(toks, data) != (0, 0, None) or _outcome_after(toks, 0, data) is not None
+            ):
+                missed.append(("idle", text, pos))
+            at = len(text) - pos
+            found = data.before_back_re.match(back, at) or data.before_focus_back_re.match(back, at)
+            if found and text[pos - 1 : pos] != " ":
+                missed.append(("before", text, pos))
     assert not missed, missed[:5]
