@@ -49,6 +49,7 @@ class QualifierData:
     templates: tuple[_Template, ...]
     any_infix_re: re.Pattern[str]  # the infix of some template: one test rules out most pairs
     infix_first: frozenset[str] | None  # what some template's infix can start with (None: any)
+    pair_first: frozenset[str] | None  # the same with a ratio's infix (a space)
     not_before_duration: frozenset[str]
     joiner_re: re.Pattern[str]
     ratios: tuple[tuple[str, re.Pattern[str]], ...]
@@ -124,8 +125,11 @@ def qualifier_data(lang: str) -> QualifierData:
         suffix_re=suffix_re,
         suffix_tags=suffix_tags,
         templates=tuple(templates),
-        any_infix_re=re.compile("|".join(f"(?:{t.infix_re.pattern})" for t in templates) or "(?!)"),
+        any_infix_re=re.compile(
+            "|".join(dict.fromkeys(f"(?:{t.infix_re.pattern})" for t in templates)) or "(?!)"
+        ),
         infix_first=infix_first,
+        pair_first=None if infix_first is None else infix_first | {" "},
         not_before_duration=frozenset(raw.get("ambiguous", {}).get("before_duration", [])),
         ratios=tuple(
             (t, re.compile(r"[ ]{1,3}" + _phrase(t.split("<a>")[1].split("<b>")[0].strip()) + r"[ ]{1,3}"))
@@ -220,8 +224,11 @@ def _backward_alternation(phrases: Iterable[str]) -> str:
 def _prefix_at(view: str, back: str, start: int, data: QualifierData) -> tuple[int, str] | None:
     """The prefix phrase before the number at ``start`` within :data:`_PREFIX_REACH`
     characters: (where it starts, its text). ``back`` is ``view[::-1]``."""
-    if not start or view[start - 1] not in data.prefix_last:
+    last = data.prefix_last
+    if not start or view[start - 1] not in last:
         return None  # no phrase nor space just before: the match below would fail
+    if view[start - 1] == " " and (start < 2 or view[start - 2] not in last):
+        return None  # a space, and no phrase nor space before it
     size = len(view)
     m = data.prefix_back_re.match(back, size - start)
     if m is None:
@@ -352,9 +359,12 @@ def _single(view: str, back: str, m: Mention, data: QualifierData) -> Candidate:
         qualifier = _tag(data.prefix_tags, pm[1])
         start = pm[0]
         rules.append(f"qualifier.{qualifier}")
+    after = view[end : end + 2]  # a phrase, or a space then a phrase or a space
+    first = data.suffix_first
     sm = (
         data.suffix_re.match(view, end)
-        if qualifier in ("exact", "approximately") and view[end : end + 1] in data.suffix_first
+        if qualifier in ("exact", "approximately") and after[:1] in first
+        and (after[:1] != " " or after[1:] in first)
         else None
     )
     if sm is not None:  # "about 500 or more": the bound wins over "about"
@@ -452,14 +462,24 @@ def qualify(view: str, lang: str, mentions: Sequence[Mention], back: str | None 
     """Turn mentions into candidates: ranges first, then single qualified mentions.
     ``back`` is ``view[::-1]``, when the caller has it."""
     data = qualifier_data(lang)
-    mentions = merge_durations(view, _share_units(view, mentions, data), data.duration_joiner_re)
+    kinds = [m.kind for m in mentions]
+    if "bare" in kinds and kinds.count("bare") < len(kinds):  # else no bare one before a unit
+        mentions = _share_units(view, mentions, data)
+        kinds = [m.kind for m in mentions]
+    if "duration" in kinds:  # only durations merge
+        mentions = merge_durations(view, mentions, data.duration_joiner_re)
     out: list[Candidate] = []
     if back is None:
         back = view[::-1]  # prefix phrases are matched backwards from a number's start
+    pair_first = data.pair_first
+    size = len(mentions)
     i = 0
-    while i < len(mentions):
-        if i + 1 < len(mentions):
-            ratio = _ratio_at(view, mentions[i], mentions[i + 1], data)
+    while i < size:
+        m = mentions[i]
+        if i + 1 < size and (
+            pair_first is None or (m.end < mentions[i + 1].start and view[m.end] in pair_first)
+        ):  # the cheap test of _ratio_at's and _range_at's first, for most pairs
+            ratio = _ratio_at(view, m, mentions[i + 1], data)
             if ratio is not None:
                 out.append(ratio)
                 i += 2
@@ -469,6 +489,6 @@ def qualify(view: str, lang: str, mentions: Sequence[Mention], back: str | None 
                 out.append(found[0])
                 i = found[1]
                 continue
-        out.append(_single(view, back, mentions[i], data))
+        out.append(_single(view, back, m, data))
         i += 1
     return _join_bounds(view, out, data)

@@ -9,7 +9,12 @@ import random
 import pytest
 
 from quantities.classify import _TOKEN, CueData, _find_noun, _outcome_after, _tokens, cue_data
-from quantities.qualify import qualifier_data
+from quantities.durations import merge_durations
+from quantities.filters import split_numbers
+from quantities.measures import attach
+from quantities.normalize import to_view
+from quantities.numbers import find_numbers
+from quantities.qualify import _share_units, qualifier_data
 
 _LANGS = ["en", "uk", "ru"]
 _FILLERS = [" ", "  ", "   ", "    ", "-", " - ", "~", ",", ".", ":", "5", "12", "x", "'", ">", "<", "="]
@@ -29,6 +34,13 @@ def _texts(lang: str, n: int, seed: int) -> list[str]:
     return ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(n)]
 
 
+def _may_start(text: str, pos: int, chars: frozenset[str]) -> bool:
+    """The test made before a suffix match (a prefix one, on the reversed view): a phrase
+    character or a space at ``pos``, and after a space another, or a phrase character."""
+    c = text[pos : pos + 1]
+    return c in chars and (c != " " or text[pos + 1 : pos + 2] in chars)
+
+
 @pytest.mark.parametrize("lang", _LANGS)
 def test_phrase_first_characters(lang: str) -> None:
     """A prefix phrase (matched backwards), a suffix phrase, a range infix and a ratio
@@ -39,18 +51,22 @@ def test_phrase_first_characters(lang: str) -> None:
         back = text[::-1]
         for pos in range(len(text) + 1):
             c = text[pos : pos + 1]
-            if data.suffix_re.match(text, pos) and c not in data.suffix_first:
+            if data.suffix_re.match(text, pos) and not _may_start(text, pos, data.suffix_first):
                 missed.append(("suffix", text, pos))
-            if data.prefix_back_re.match(back, pos) and back[pos : pos + 1] not in data.prefix_last:
+            if data.prefix_back_re.match(back, pos) and not _may_start(back, pos, data.prefix_last):
                 missed.append(("prefix", text, pos))
             for end in range(pos, min(len(text), pos + 14) + 1):
                 infix = data.any_infix_re.fullmatch(text, pos, end)
                 if infix and (end <= pos or (data.infix_first is not None and c not in data.infix_first)):
                     missed.append(("infix", text, pos))
+                if infix and data.pair_first is not None and c not in data.pair_first:
+                    missed.append(("pair", text, pos))
                 for t in data.templates:
                     if t.infix_re.fullmatch(text, pos, end) and infix is None:
                         missed.append(("template", text, pos))
-                if any(r.fullmatch(text, pos, end) for _, r in data.ratios) and c != " ":
+                if any(r.fullmatch(text, pos, end) for _, r in data.ratios) and (
+                    c != " " or (data.pair_first is not None and c not in data.pair_first)
+                ):
                     missed.append(("ratio", text, pos))
     assert not missed, missed[:5]
 
@@ -100,3 +116,33 @@ def test_words_after_a_number(lang: str) -> None:
             if found and text[pos - 1 : pos] != " ":
                 missed.append(("before", text, pos))
     assert not missed, missed[:5]
+
+
+_MEASURED = {
+    "en": ["5", "12", "3.5", "two", "mg", "km", "years", "months", "days", "hours", "%", "$", "and", "or",
+           ",", "to", "-", "between", "people", "more than", "up to"],
+    "uk": ["5", "12", "3,5", "два", "мг", "км", "років", "місяців", "днів", "годин", "%", "грн", "і", "та",
+           "або", ",", "до", "-", "між", "людей", "понад"],
+    "ru": ["5", "12", "3,5", "два", "мг", "км", "лет", "месяцев", "дней", "часов", "%", "руб", "и", "или",
+           ",", "до", "-", "между", "человек", "более"],
+}
+
+
+@pytest.mark.parametrize("lang", _LANGS)
+def test_mentions_left_alone(lang: str) -> None:
+    """:func:`qualify` calls ``_share_units`` only with a bare number and a measured one,
+    and ``merge_durations`` only with a duration: without, each gives back the mentions."""
+    data = qualifier_data(lang)
+    rng = random.Random(11 + len(lang))
+    checked = 0
+    for _ in range(600):
+        text = " ".join(rng.choice(_MEASURED[lang]) for _ in range(rng.randint(1, 10)))
+        view = to_view(text)
+        mentions = attach(text, view, lang, split_numbers(view, lang, find_numbers(view, lang, text))[0])
+        kinds = [m.kind for m in mentions]
+        if "bare" not in kinds or kinds.count("bare") == len(kinds):
+            checked += 1
+            assert _share_units(view, mentions, data) == list(mentions), text
+        if "duration" not in kinds:
+            assert merge_durations(view, mentions, data.duration_joiner_re) == list(mentions), text
+    assert checked > 100
