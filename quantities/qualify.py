@@ -50,6 +50,9 @@ class QualifierData:
     any_infix_re: re.Pattern[str]  # the infix of some template: one test rules out most pairs
     infix_first: frozenset[str] | None  # what some template's infix can start with (None: any)
     pair_first: frozenset[str] | None  # the same with a ratio's infix (a space)
+    # infix -> the templates whose infix it is, in order: filled as infixes are met (a
+    # few dozen: each infix pattern matches a finite set of strings, none longer than 12)
+    infix_templates: dict[str, tuple[_Template, ...]]
     not_before_duration: frozenset[str]
     joiner_re: re.Pattern[str]
     ratios: tuple[tuple[str, re.Pattern[str]], ...]
@@ -130,6 +133,7 @@ def qualifier_data(lang: str) -> QualifierData:
         ),
         infix_first=infix_first,
         pair_first=None if infix_first is None else infix_first | {" "},
+        infix_templates={},
         not_before_duration=frozenset(raw.get("ambiguous", {}).get("before_duration", [])),
         ratios=tuple(
             (t, re.compile(r"[ ]{1,3}" + _phrase(t.split("<a>")[1].split("<b>")[0].strip()) + r"[ ]{1,3}"))
@@ -258,12 +262,6 @@ def _bounds(qualifier: str, value: Value) -> tuple[Value | None, Value | None, b
     return value, value, True, True
 
 
-def _compatible(a: Mention, b: Mention) -> bool:
-    if a.kind == b.kind and a.unit == b.unit:
-        return True
-    return a.kind == "bare" and b.kind != "bare"
-
-
 def _range_at(
     view: str, mentions: Sequence[Mention], i: int, data: QualifierData
 ) -> tuple[Candidate, int] | None:
@@ -274,14 +272,18 @@ def _range_at(
     first = data.infix_first
     if first is not None and (gap <= 0 or view[a.end] not in first):
         return None
-    if not _compatible(a, b) or a.num.vague or b.num.vague:
+    if not ((a.kind == b.kind and a.unit == b.unit) or (a.kind == "bare" and b.kind != "bare")):
+        return None  # the same measure, or the second's for both
+    if a.num.vague or b.num.vague:
         return None
     if data.any_infix_re.fullmatch(view, a.end, b.start) is None:
         return None  # no template's infix: one test instead of one per template
     infix = view[a.end : b.start]
-    for t in data.templates:
-        if not t.infix_re.fullmatch(infix):
-            continue
+    templates = data.infix_templates.get(infix)
+    if templates is None:
+        templates = tuple(t for t in data.templates if t.infix_re.fullmatch(infix))
+        data.infix_templates[infix] = templates
+    for t in templates:
         start = a.start
         if t.prefix_re is not None:
             pm = t.prefix_re.search(view, max(0, a.start - 20), a.start)
@@ -299,17 +301,9 @@ def _range_at(
             if b.kind == "bare":
                 return None  # "5-3" is a score or a code, not a range
             low, high = high, low  # "from -18 °C to -34 °C"
-        cand = Candidate(
-            kind=b.kind,
-            start=start,
-            end=b.end,
-            value=low,
-            low=low,
-            high=high,
-            qualifier="range",
-            unit=b.unit,
-            rules=[*a.rules, *b.rules, f"range.{t.name}"],
-            extra=_measure_extra(b),
+        cand = Candidate(  # positional, as in _single
+            b.kind, start, b.end, low, low, high, True, True, "range", b.unit,
+            [*a.rules, *b.rules, f"range.{t.name}"], _measure_extra(b),
         )
         cand.extra["number_spans"] = [(a.num.start, a.num.end), (b.num.start, b.num.end)]
         return cand, i + 2

@@ -8,6 +8,7 @@ import random
 
 import pytest
 
+from quantities import extract
 from quantities.classify import _TOKEN, CueData, _find_noun, _outcome_after, _tokens, cue_data
 from quantities.durations import merge_durations
 from quantities.filters import split_numbers
@@ -146,3 +147,22 @@ def test_mentions_left_alone(lang: str) -> None:
         if "duration" not in kinds:
             assert merge_durations(view, mentions, data.duration_joiner_re) == list(mentions), text
     assert checked > 100
+
+
+@pytest.mark.parametrize("lang", _LANGS)
+def test_infix_templates_remembered(lang: str) -> None:
+    """The templates :func:`qualify._range_at` remembers for an infix are those whose
+    infix pattern it matches, in order."""
+    data = qualifier_data(lang)
+    rng = random.Random(13 + len(lang))
+    joins = [" ".join(t.name.split()[1:-1]) for t in data.templates] + ["-", "~", ":", "/"]
+    numbers = ["5", "12", "3.5", "40"]
+    for _ in range(300):
+        text = rng.choice(numbers)
+        for _ in range(rng.randint(1, 4)):
+            join = "".join(rng.choice(["", " ", "  "]) + w for w in rng.choice(joins).split(" "))
+            text += join + rng.choice(["", " ", "   "]) + rng.choice(numbers)
+        extract(text, lang=lang)
+    assert len(data.infix_templates) > 5
+    for infix, templates in data.infix_templates.items():
+        assert templates == tuple(t for t in data.templates if t.infix_re.fullmatch(infix)), infix
