@@ -182,6 +182,13 @@ def _tokens(view: str, pos: int, data: CueData, head: re.Match[str] | None = Non
             return _Words((), (), pos)
     after = head.end()  # the run is its first word and the run after it, one word shorter
     end = data.rest_re.match(view, after).end()  # type: ignore[union-attr]  # {0,n} always matches
+    run = view[pos:end]
+    if run[:1] == " " and "  " not in run and "," not in run and " -" not in run and "- " not in run:
+        # Every gap is one space (a dash gap has a space beside it: after a word, a dash
+        # and a letter belong to the word), and no word has one: split at the spaces,
+        # several times faster than the findall.
+        words = tuple(run.split(" "))[1:]  # the first gap starts the run
+        return _Words(words, (" ",) * len(words), pos)
     gaps, words = zip(head.groups(), *_TOKEN.findall(view, after, end), strict=True)
     return _Words(words, gaps, pos)
 
