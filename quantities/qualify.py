@@ -49,7 +49,9 @@ class QualifierData:
     templates: tuple[_Template, ...]
     any_infix_re: re.Pattern[str]  # the infix of some template: one test rules out most pairs
     infix_first: frozenset[str] | None  # what some template's infix can start with (None: any)
-    pair_first: frozenset[str] | None  # the same with a ratio's infix (a space)
+    # The same with a ratio's infix (a space). Not None, every infix has a character
+    # other than a space: a word, a dash or a tilde.
+    pair_first: frozenset[str] | None
     # infix -> the templates whose infix it is, in order: filled as infixes are met (a
     # few dozen: each infix pattern matches a finite set of strings, none longer than 12)
     infix_templates: dict[str, tuple[_Template, ...]]
@@ -471,7 +473,9 @@ def qualify(view: str, lang: str, mentions: Sequence[Mention], back: str | None 
     while i < size:
         m = mentions[i]
         if i + 1 < size and (
-            pair_first is None or (m.end < mentions[i + 1].start and view[m.end] in pair_first)
+            pair_first is None
+            or ((gap := mentions[i + 1].start - m.end) > 0 and view[m.end] in pair_first
+                and (gap > 1 or view[m.end] != " "))
         ):  # the cheap test of _ratio_at's and _range_at's first, for most pairs
             ratio = _ratio_at(view, m, mentions[i + 1], data)
             if ratio is not None:

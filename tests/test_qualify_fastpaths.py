@@ -60,13 +60,16 @@ def test_phrase_first_characters(lang: str) -> None:
                 infix = data.any_infix_re.fullmatch(text, pos, end)
                 if infix and (end <= pos or (data.infix_first is not None and c not in data.infix_first)):
                     missed.append(("infix", text, pos))
-                if infix and data.pair_first is not None and c not in data.pair_first:
+                if infix and data.pair_first is not None and (
+                    c not in data.pair_first or not text[pos:end].strip(" ")
+                ):
                     missed.append(("pair", text, pos))
                 for t in data.templates:
                     if t.infix_re.fullmatch(text, pos, end) and infix is None:
                         missed.append(("template", text, pos))
                 if any(r.fullmatch(text, pos, end) for _, r in data.ratios) and (
                     c != " " or (data.pair_first is not None and c not in data.pair_first)
+                    or not text[pos:end].strip(" ")
                 ):
                     missed.append(("ratio", text, pos))
     assert not missed, missed[:5]
