@@ -229,12 +229,10 @@ def _backward_alternation(phrases: Iterable[str]) -> str:
 
 def _prefix_at(view: str, back: str, start: int, data: QualifierData) -> tuple[int, str] | None:
     """The prefix phrase before the number at ``start`` within :data:`_PREFIX_REACH`
-    characters: (where it starts, its text). ``back`` is ``view[::-1]``."""
-    last = data.prefix_last
-    if not start or view[start - 1] not in last:
-        return None  # no phrase nor space just before: the match below would fail
-    if view[start - 1] == " " and (start < 2 or view[start - 2] not in last):
-        return None  # a space, and no phrase nor space before it
+    characters: (where it starts, its text). ``back`` is ``view[::-1]``.
+
+    The caller tests the characters before first (see :func:`_single`): most numbers
+    have no phrase before."""
     size = len(view)
     m = data.prefix_back_re.match(back, size - start)
     if m is None:
@@ -348,7 +346,15 @@ def _single(view: str, back: str, m: Mention, data: QualifierData) -> Candidate:
         rules.insert(0, num.rule)
     qualifier = "exact"
     value: Value = num.value
-    pm = _prefix_at(view, back, start, data)
+    # A phrase can end just before the number only after a phrase's last character or a
+    # space, and after a space another or such a character (prefix_last holds both).
+    last = data.prefix_last
+    before = view[start - 1] if start else ""
+    pm = (
+        _prefix_at(view, back, start, data)
+        if before in last and (before != " " or (start >= 2 and view[start - 2] in last))
+        else None
+    )
     if pm is not None and m.kind == "duration" and pm[1] in data.not_before_duration:
         pm = None
     if pm is not None:
