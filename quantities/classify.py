@@ -205,35 +205,37 @@ def _match_at(toks: _Words, i: int, index: dict[str, list[tuple[str, ...]]]) -> 
 
 def _find_noun(toks: _Words, data: CueData) -> tuple[int, int, str | None]:
     """(first token, end token (exclusive), kind or None) of the counted noun phrase."""
+    words, gaps, size = toks.words, toks.gaps, len(toks.words)  # read once per number
+    kind_first, stop, joiners = data.kind_first, data.stop, data.joiners
     i = 0
-    if toks.words and toks.words[0] in data.of_words:
+    if words and words[0] in data.of_words:
         i = 1
     first = i
     seen = 0
     j = i
-    while j < len(toks.words) and seen <= data.modifiers_max:
-        phrase = _match_at(toks, j, data.kind_first)
+    while j < size and seen <= data.modifiers_max:
+        word = words[j]
+        phrase = _match_at(toks, j, kind_first) if word in kind_first else None  # (most words start none)
         adjectival = phrase is not None and len(phrase) == 1 and phrase[0] in data.adjectival
         if adjectival and _noun_next(toks, j + 1, data):
             phrase = None  # "5 military vehicles": the vehicles are counted
         if phrase is not None:
             kind = data.kinds[phrase]
             return first, _extend(toks, j + len(phrase), kind, data), kind
-        word = toks.words[j]
-        if word in data.stop and word not in data.joiners:
+        if word in stop and word not in joiners:
             break
-        if "," in toks.gaps[j]:
+        if "," in gaps[j]:
             break
         seen += 1
         j += 1
     # no cue: a generic counted noun, at most three words, ending at a plural-like word
     end = first
     k = first
-    while k < len(toks.words) and k - first < data.noun_words:
-        word = toks.words[k]
-        if word in data.stop or word in data.joiners or (k > first and "," in toks.gaps[k]):
+    while k < size and k - first < data.noun_words:
+        word = words[k]
+        if word in stop or word in joiners or (k > first and "," in gaps[k]):
             break
-        if "-" in toks.gaps[k] and k == first:
+        if "-" in gaps[k] and k == first:
             break
         if k > first and not data.plural_suffixes and len(word) > 3 and word.endswith(data.verb_endings):
             break  # no plural endings to stop at: a verb ends it ("двох підприємств розподілили")
@@ -281,15 +283,17 @@ def _plural_like(word: str, data: CueData) -> bool:
 def _outcome_after(toks: _Words, i: int, data: CueData) -> str | None:
     """An outcome phrase at ``toks[i]``, after at most four auxiliaries and one place
     phrase ("в микроавтобусе", "in the minibus"), within the clause."""
+    words, size, after_first = toks.words, len(toks.words), data.after_first  # read once
     skipped = 0
     place = False
-    while i < len(toks.words) and skipped < 4:
+    while i < size and skipped < 4:
         if "," in toks.gaps[i] and i > 0:
             return None  # "killed two soldiers, wounded four": the comma ends the clause
-        phrase = _match_at(toks, i, data.after_first)
+        word = words[i]
+        phrase = _match_at(toks, i, after_first) if word in after_first else None  # (most words start none)
         if phrase is not None:
             return data.outcomes_after[phrase]
-        if not place and toks.words[i] in data.places:
+        if not place and word in data.places:
             place = True
             j = i + 1
             while j < len(toks.words) and j - i <= 2 and "," not in toks.gaps[j] and (
@@ -299,7 +303,7 @@ def _outcome_after(toks: _Words, i: int, data: CueData) -> str | None:
             i = j
             skipped += 1
             continue
-        aux = _match_at(toks, i, data.aux)
+        aux = _match_at(toks, i, data.aux) if word in data.aux else None
         if aux is None:
             return None
         i += len(aux)
