@@ -25,7 +25,16 @@ __all__ = ["CueData", "classify", "cue_data"]
 #: A word after a number: the gap before it (spaces, a comma or a dash, never a line
 #: break: a line ends the phrase) and the word.
 _GAP = r"[ ]{1,3}|[ ]?,[ ]{1,2}|[ ]?-[ ]?"
-_WORD = r"[^\W\d_]++(?:['.\-][^\W\d_]++)*+"
+_LETTER = r"[^\W\d_]"
+#: Latin and Cyrillic letters: a subset of _LETTER that the regex engine tests by range,
+#: not by a Unicode category lookup for each character.
+_COMMON_LETTER = (
+    r"[a-zA-Z\u0430-\u044f\u0410-\u042f\u0451\u0401\u0456\u0406\u0457\u0407\u0454\u0404\u0491\u0490]"
+)
+#: ``_LETTER++`` (a maximal run of letters), read a quarter faster: a letter first, the
+#: common letters, then any others (the lookup is made twice a word, not once a letter).
+_LETTERS = rf"(?={_LETTER}){_COMMON_LETTER}*+{_LETTER}*+"
+_WORD = rf"{_LETTERS}(?:['.\-]{_LETTERS})*+"
 _TOKEN = re.compile(rf"({_GAP})({_WORD})")
 
 

@@ -5,11 +5,23 @@ starts with a character of the set tested first."""
 from __future__ import annotations
 
 import random
+import re
+from functools import cache
 
 import pytest
 
 from quantities import extract
-from quantities.classify import _TOKEN, CueData, _find_noun, _outcome_after, _tokens, cue_data
+from quantities.classify import (
+    _COMMON_LETTER,
+    _GAP,
+    _LETTER,
+    _TOKEN,
+    CueData,
+    _find_noun,
+    _outcome_after,
+    _tokens,
+    cue_data,
+)
 from quantities.durations import merge_durations
 from quantities.filters import split_numbers
 from quantities.measures import attach
@@ -80,13 +92,22 @@ def _cue_pieces(lang: str) -> list[str]:
     words = [" ".join(p) for p in [*data.kinds, *data.outcomes_after]]
     words += [w for index in (data.aux, data.kind_first, data.after_first) for w in index]
     words += [*data.before_tags, *data.stop, *data.joiners, *data.of_words, *data.places]
-    return [*words, *_FILLERS, ", ", " ,", "\n", "7"]
+    return [*words, *_FILLERS, ", ", " ,", "\n", "7", "é", "ß", "½", "_", "ʼ", "Ї", "ǅ", "٣"]
+
+
+_PLAIN_WORD = r"[^\W\d_]++(?:['.\-][^\W\d_]++)*+"  # classify._WORD, as first written
+_PLAIN_TOKEN = re.compile(rf"({_GAP})({_PLAIN_WORD})")
+
+
+@cache
+def _plain_run(words_max: int) -> re.Pattern[str]:
+    return re.compile(rf"(?:(?:{_GAP}){_PLAIN_WORD}){{0,{words_max}}}+")
 
 
 def _tokens_by_run(view: str, pos: int, data: CueData) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The words after ``pos`` as the definition reads them: the run, split by findall."""
-    end = data.run_re.match(view, pos).end()  # type: ignore[union-attr]
-    pairs = _TOKEN.findall(view, pos, end)
+    end = _plain_run(data.modifiers_max + 6).match(view, pos).end()  # type: ignore[union-attr]
+    pairs = _PLAIN_TOKEN.findall(view, pos, end)
     return tuple(g for g, _ in pairs), tuple(w for _, w in pairs)
 
 
@@ -169,3 +190,9 @@ def test_infix_templates_remembered(lang: str) -> None:
     assert len(data.infix_templates) > 5
     for infix, templates in data.infix_templates.items():
         assert templates == tuple(t for t in data.templates if t.infix_re.fullmatch(infix)), infix
+
+
+def test_common_letters_are_letters() -> None:
+    """What classify reads by range before the Unicode lookup is letters only."""
+    common, letter = re.compile(_COMMON_LETTER), re.compile(_LETTER)
+    assert all(letter.match(chr(c)) for c in range(0x110000) if common.match(chr(c)))
