@@ -48,6 +48,9 @@ class CueData:
     before_back_re: re.Pattern[str]  # a phrase right before a number, on the reversed view
     before_focus_back_re: re.Pattern[str]  # a phrase, then a focus word, the same way
     before_tags: dict[str, str]
+    # What may come just before the spaces before a number when a phrase does: a space,
+    # the last character of an outcome phrase or of a focus word (None: anything)
+    before_last: frozenset[str] | None
     aux: dict[str, list[tuple[str, ...]]]
     modifiers_max: int
     stop: frozenset[str]
@@ -118,6 +121,9 @@ def cue_data(lang: str) -> CueData:
         before_back_re=re.compile(rf"[ ]{{1,3}}{back_phrase}"),
         before_focus_back_re=re.compile(rf"[ ]{{1,3}}(?:{back_focus})[ ]{{1,3}}{back_phrase}"),
         before_tags=before,
+        before_last=(
+            None if "" in before or "" in focus else frozenset([" ", *(p[-1] for p in [*before, *focus])])
+        ),
         aux=aux,
         modifiers_max=int(raw["gap"]["modifiers_max"]),
         stop=stop,
@@ -335,6 +341,9 @@ def _before(view: str, back: str, start: int, data: CueData) -> str | None:
     """
     if not start or view[start - 1] != " ":
         return None  # both matches below start with a space
+    last = data.before_last
+    if last is not None and (start < 2 or view[start - 2] not in last):
+        return None  # then a phrase, a focus word or more spaces
     size = len(view)
     at = size - start
     best = data.before_back_re.match(back, at)
