@@ -209,11 +209,11 @@ def _tokens(view: str, pos: int, data: CueData, head: re.Match[str] | None = Non
 
 
 def _match_at(toks: _Words, i: int, index: dict[str, list[tuple[str, ...]]]) -> tuple[str, ...] | None:
-    for phrase in index.get(toks.words[i], ()):
-        if i + len(phrase) <= len(toks.words) and all(
-            toks.words[i + k] == phrase[k] and (k == 0 or "," not in toks.gaps[i + k])
-            for k in range(len(phrase))
-        ):
+    """The longest phrase of ``index`` at word ``i``, its words joined by no comma."""
+    words = toks.words
+    for phrase in index.get(words[i], ()):  # its first word is words[i]
+        end = i + len(phrase)
+        if words[i:end] == phrase and "," not in "".join(toks.gaps[i + 1 : end]):
             return phrase
     return None
 

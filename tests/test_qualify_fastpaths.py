@@ -18,6 +18,7 @@ from quantities.classify import (
     _TOKEN,
     CueData,
     _find_noun,
+    _match_at,
     _outcome_after,
     _tokens,
     cue_data,
@@ -111,25 +112,41 @@ def _tokens_by_run(view: str, pos: int, data: CueData) -> tuple[tuple[str, ...],
     return tuple(g for g, _ in pairs), tuple(w for _, w in pairs)
 
 
+def _match_plain(
+    words: tuple[str, ...], gaps: tuple[str, ...], i: int, index: dict[str, list[tuple[str, ...]]]
+) -> tuple[str, ...] | None:
+    """classify._match_at as first written: word by word."""
+    for phrase in index.get(words[i], ()):
+        if i + len(phrase) <= len(words) and all(
+            words[i + k] == phrase[k] and (k == 0 or "," not in gaps[i + k]) for k in range(len(phrase))
+        ):
+            return phrase
+    return None
+
+
 @pytest.mark.parametrize("lang", _LANGS)
 def test_words_after_a_number(lang: str) -> None:
     """:func:`classify._tokens` (the first word, then the run after it) reads the words
-    of the whole run; with no word or an idle one first, no noun is counted and no
-    outcome follows, as the general path finds; an outcome phrase before a number
-    starts with a space."""
+    of the whole run; :func:`classify._match_at` finds the phrases a word-by-word test
+    finds; with no word or an idle one first, no noun is counted and no outcome follows,
+    as the general path finds; an outcome phrase before a number starts with a space."""
     data = cue_data(lang)
     rng = random.Random(7 + len(lang))
     pieces = _cue_pieces(lang)
     missed = []
     for _ in range(1500):
         text = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
-        text = "".join(rng.choice(["", " ", "  ", ",", "-"]) + w for w in text.split(" "))
+        text = "".join(rng.choice(["", " ", "  ", ",", ", ", " , ", "-"]) + w for w in text.split(" "))
         back = text[::-1]
         for pos in range(len(text) + 1):
             gaps, words = _tokens_by_run(text, pos, data)
             toks = _tokens(text, pos, data)
             if (toks.gaps, toks.words) != (gaps, words):
                 missed.append(("tokens", text, pos))
+            for index in (data.kind_first, data.after_first, data.aux):
+                for i in range(len(words)):
+                    if _match_at(toks, i, index) != _match_plain(words, gaps, i, index):
+                        missed.append(("match", text, pos))
             if (_TOKEN.match(text, pos) is None) != (not words):
                 missed.append(("head", text, pos))
             if (not words or words[0] in data.idle) and (
