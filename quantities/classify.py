@@ -380,10 +380,11 @@ def classify(text: str, view: str, lang: str, cand: Candidate, back: str | None 
     toks = _NO_WORDS if idle else _tokens(view, cand.end, data, head)
     first, end, kind = (0, 0, None) if idle else _find_noun(toks, data)
     if end > first:
-        cand.extra["counted"] = text[toks.start(first) : toks.end(end - 1)]
+        noun_start, noun_end = toks.start(first), toks.end(end - 1)
+        cand.extra["counted"] = text[noun_start:noun_end]
         cand.kind = kind or "count"
         cand.rules.append(f"count.{kind}" if kind else "count.noun")
-        noun = view[toks.start(first) : toks.end(end - 1)]
+        noun = view[noun_start:noun_end]
         if kind == "people" and noun in data.generic_people and _personnel_context(view, cand.start, data):
             cand.kind = kind = "personnel"
             cand.rules.append("count.personnel_context")
