@@ -183,8 +183,9 @@ _NO_WORDS = _Words((), (), 0)  # read-only: it has no word to locate
 
 def _tokens(view: str, pos: int, data: CueData, head: re.Match[str] | None = None) -> _Words:
     r"""The words from ``pos`` on (at most ``modifiers_max + 6``), each right after the
-    last, within the line: one match finds how far they reach, one ``findall`` splits
-    them (the same words a match at each word's end would read). ``head`` is
+    last, within the line: one match finds how far they reach, a split at the spaces or
+    else one ``findall`` splits them (the same words a match at each word's end would
+    read). ``head`` is
     ``_TOKEN.match(view, pos)``, when the caller has it and it is not None.
 
     >>> t = _tokens("5 big, red-hot - cars\nlater", 1, cue_data("en"))
@@ -198,12 +199,17 @@ def _tokens(view: str, pos: int, data: CueData, head: re.Match[str] | None = Non
     after = head.end()  # the run is its first word and the run after it, one word shorter
     end = data.rest_re.match(view, after).end()  # type: ignore[union-attr]  # {0,n} always matches
     run = view[pos:end]
-    if run[:1] == " " and "  " not in run and "," not in run and " -" not in run and "- " not in run:
-        # Every gap is one space (a dash gap has a space beside it: after a word, a dash
-        # and a letter belong to the word), and no word has one: split at the spaces,
-        # several times faster than the findall.
-        words = tuple(run.split(" "))[1:]  # the first gap starts the run
-        return _Words(words, (" ",) * len(words), pos)
+    if run[:1] == " " and "  " not in run and " ," not in run and " -" not in run and "- " not in run:
+        # Every gap is one space, or a comma and one space (a dash gap has a space beside
+        # it: after a word, a dash and a letter belong to the word), and no word has a
+        # space or a comma: split at the spaces, several times faster than the findall.
+        if "," not in run:
+            words = tuple(run.split(" "))[1:]  # the first gap starts the run
+            return _Words(words, (" ",) * len(words), pos)
+        parts = run[1:].split(" ")
+        words = tuple(run[1:].replace(",", "").split(" "))
+        del parts[-1]  # a gap follows each part but the last: ", " after one ending in a comma
+        return _Words(words, (" ", *[", " if p[-1] == "," else " " for p in parts]), pos)
     gaps, words = zip(head.groups(), *_TOKEN.findall(view, after, end), strict=True)
     return _Words(words, gaps, pos)
 
