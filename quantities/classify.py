@@ -185,8 +185,8 @@ def _tokens(view: str, pos: int, data: CueData, head: re.Match[str] | None = Non
     r"""The words from ``pos`` on (at most ``modifiers_max + 6``), each right after the
     last, within the line: one match finds how far they reach, a split at the spaces or
     else one ``findall`` splits them (the same words a match at each word's end would
-    read). ``head`` is
-    ``_TOKEN.match(view, pos)``, when the caller has it and it is not None.
+    read). ``head`` is ``_TOKEN.match(view, pos)``, when the caller has it and it is not
+    None.
 
     >>> t = _tokens("5 big, red-hot - cars\nlater", 1, cue_data("en"))
     >>> t.words, t.gaps, t.start(1), t.end(2)
