@@ -246,7 +246,9 @@ def _prefix_at(view: str, back: str, start: int, data: QualifierData) -> tuple[i
 
 
 def _tag(table: dict[str, str], surface: str) -> str:
-    key = re.sub(r"[ ]+", " ", surface.strip())
+    key = surface.strip()
+    if "  " in key:  # (most phrases have one space between words: no call to re.sub)
+        key = re.sub(r"[ ]+", " ", key)
     return table.get(key, "approximately")
 
 
