@@ -36,6 +36,7 @@ class _Template:
     prefix_re: re.Pattern[str] | None
     infix_re: re.Pattern[str]
     needs_prefix: bool
+    first: frozenset[str] | None  # the characters the infix can start with (None: any)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +48,25 @@ class QualifierData:
     suffix_tags: dict[str, str]
     templates: tuple[_Template, ...]
     any_infix_re: re.Pattern[str]  # the infix of some template: one test rules out most pairs
+    infix_first: frozenset[str] | None  # what some template's infix can start with (None: any)
+    # The same with a ratio's infix (a space). Not None, every infix has a character
+    # other than a space: a word, a dash or a tilde.
+    pair_first: frozenset[str] | None
+    # infix -> the templates whose infix it is, in order: filled as infixes are met (a
+    # few dozen: each infix pattern matches a finite set of strings, none longer than 12)
+    infix_templates: dict[str, tuple[_Template, ...]]
     not_before_duration: frozenset[str]
     joiner_re: re.Pattern[str]
     ratios: tuple[tuple[str, re.Pattern[str]], ...]
     list_re: re.Pattern[str] | None
     duration_joiner_re: re.Pattern[str]
     numerators: frozenset[int]
+    # The characters the phrases next to a number can begin with, each tested before the
+    # regex that reads the phrase (most numbers have none: a test of one character is
+    # cheaper than a failed match). Prefixes are matched backwards, so theirs is the last
+    # character; the spaces that may come between are included.
+    prefix_last: frozenset[str]
+    suffix_first: frozenset[str]
 
 
 def _phrase(text: str, *, dash_gap: bool = False) -> str:
@@ -92,15 +106,23 @@ def qualifier_data(lang: str) -> QualifierData:
         inf = infix.strip()
         lead = r"[ ]{1,3}" if infix[:1] == " " else ""
         trail = r"[ ]{1,3}" if infix[-1:] == " " else ""
+        first: frozenset[str] | None
         if inf == "-":
             infix_pat = r"[ ]{0,2}-[ ]{0,2}" if lead or trail else "-"
+            first = frozenset(" -") if lead or trail else frozenset("-")
         elif inf.startswith("-"):
             infix_pat = r"-[ ]{1,3}" + _phrase(inf[1:].strip()) + r"[ ]{1,3}"
+            first = frozenset("-")
         else:
             infix_pat = lead + _phrase(inf) + trail
+            first = frozenset(" ") if lead else frozenset(inf[:1]) if inf else None
         templates.append(
-            _Template(template, template_prefix, re.compile(infix_pat), template in needs)
+            _Template(template, template_prefix, re.compile(infix_pat), template in needs, first)
         )
+    infix_first: frozenset[str] | None = frozenset()
+    for t in templates:
+        infix_first = None if infix_first is None or t.first is None else infix_first | t.first
+    prefix_forms = [" ".join(p.split()) for p in prefix_tags]
     return QualifierData(
         prefix_re=prefix_re,
         prefix_back_re=re.compile(_backward_alternation(prefix_tags)),
@@ -108,13 +130,20 @@ def qualifier_data(lang: str) -> QualifierData:
         suffix_re=suffix_re,
         suffix_tags=suffix_tags,
         templates=tuple(templates),
-        any_infix_re=re.compile("|".join(f"(?:{t.infix_re.pattern})" for t in templates) or "(?!)"),
+        any_infix_re=re.compile(
+            "|".join(dict.fromkeys(f"(?:{t.infix_re.pattern})" for t in templates)) or "(?!)"
+        ),
+        infix_first=infix_first,
+        pair_first=None if infix_first is None else infix_first | {" "},
+        infix_templates={},
         not_before_duration=frozenset(raw.get("ambiguous", {}).get("before_duration", [])),
         ratios=tuple(
             (t, re.compile(r"[ ]{1,3}" + _phrase(t.split("<a>")[1].split("<b>")[0].strip()) + r"[ ]{1,3}"))
             for t in raw["ratio"]["templates"]
         ),
         numerators=frozenset(raw["ratio"]["numerators"]),
+        prefix_last=frozenset([" ", *(f[-1] for f in prefix_forms)]),  # (no phrase is empty)
+        suffix_first=frozenset([" ", *(p[0] for p in suffix_tags)]),
         duration_joiner_re=re.compile(
             "|".join([
                 r"[ ]{1,3}",
@@ -200,7 +229,10 @@ def _backward_alternation(phrases: Iterable[str]) -> str:
 
 def _prefix_at(view: str, back: str, start: int, data: QualifierData) -> tuple[int, str] | None:
     """The prefix phrase before the number at ``start`` within :data:`_PREFIX_REACH`
-    characters: (where it starts, its text). ``back`` is ``view[::-1]``."""
+    characters: (where it starts, its text). ``back`` is ``view[::-1]``.
+
+    The caller tests the characters before first (see :func:`_single`): most numbers
+    have no phrase before."""
     size = len(view)
     m = data.prefix_back_re.match(back, size - start)
     if m is None:
@@ -214,7 +246,9 @@ def _prefix_at(view: str, back: str, start: int, data: QualifierData) -> tuple[i
 
 
 def _tag(table: dict[str, str], surface: str) -> str:
-    key = re.sub(r"[ ]+", " ", surface.strip())
+    key = surface.strip()
+    if "  " in key:  # (most phrases have one space between words: no call to re.sub)
+        key = re.sub(r"[ ]+", " ", key)
     return table.get(key, "approximately")
 
 
@@ -230,26 +264,28 @@ def _bounds(qualifier: str, value: Value) -> tuple[Value | None, Value | None, b
     return value, value, True, True
 
 
-def _compatible(a: Mention, b: Mention) -> bool:
-    if a.kind == b.kind and a.unit == b.unit:
-        return True
-    return a.kind == "bare" and b.kind != "bare"
-
-
 def _range_at(
     view: str, mentions: Sequence[Mention], i: int, data: QualifierData
 ) -> tuple[Candidate, int] | None:
     a, b = mentions[i], mentions[i + 1]
-    if b.start - a.end > 12:  # the cheap check first: the infix is too long
+    gap = b.start - a.end
+    if gap > 12:  # the cheap checks first: the infix is too long, or starts wrong
         return None
-    if not _compatible(a, b) or a.num.vague or b.num.vague:
+    first = data.infix_first
+    if first is not None and (gap <= 0 or view[a.end] not in first):
+        return None
+    if not ((a.kind == b.kind and a.unit == b.unit) or (a.kind == "bare" and b.kind != "bare")):
+        return None  # the same measure, or the second's for both
+    if a.num.vague or b.num.vague:
         return None
     if data.any_infix_re.fullmatch(view, a.end, b.start) is None:
         return None  # no template's infix: one test instead of one per template
     infix = view[a.end : b.start]
-    for t in data.templates:
-        if not t.infix_re.fullmatch(infix):
-            continue
+    templates = data.infix_templates.get(infix)
+    if templates is None:
+        templates = tuple(t for t in data.templates if t.infix_re.fullmatch(infix))
+        data.infix_templates[infix] = templates
+    for t in templates:
         start = a.start
         if t.prefix_re is not None:
             pm = t.prefix_re.search(view, max(0, a.start - 20), a.start)
@@ -267,17 +303,9 @@ def _range_at(
             if b.kind == "bare":
                 return None  # "5-3" is a score or a code, not a range
             low, high = high, low  # "from -18 °C to -34 °C"
-        cand = Candidate(
-            kind=b.kind,
-            start=start,
-            end=b.end,
-            value=low,
-            low=low,
-            high=high,
-            qualifier="range",
-            unit=b.unit,
-            rules=[*a.rules, *b.rules, f"range.{t.name}"],
-            extra=_measure_extra(b),
+        cand = Candidate(  # positional, as in _single
+            b.kind, start, b.end, low, low, high, True, True, "range", b.unit,
+            [*a.rules, *b.rules, f"range.{t.name}"], _measure_extra(b),
         )
         cand.extra["number_spans"] = [(a.num.start, a.num.end), (b.num.start, b.num.end)]
         return cand, i + 2
@@ -286,6 +314,8 @@ def _range_at(
 
 def _ratio_at(view: str, a: Mention, b: Mention, data: QualifierData) -> Candidate | None:
     """ "one in three", "1 over 20": a proportion."""
+    if b.start <= a.end or view[a.end] != " ":
+        return None  # each infix starts with a space (the cheap test first)
     if a.kind != "bare" or b.kind != "bare" or a.num.value not in data.numerators or not b.num.value:
         return None
     if a.num.vague or b.num.vague:
@@ -318,14 +348,29 @@ def _single(view: str, back: str, m: Mention, data: QualifierData) -> Candidate:
         rules.insert(0, num.rule)
     qualifier = "exact"
     value: Value = num.value
-    pm = _prefix_at(view, back, start, data)
+    # A phrase can end just before the number only after a phrase's last character or a
+    # space, and after a space another or such a character (prefix_last holds both).
+    last = data.prefix_last
+    before = view[start - 1] if start else ""
+    pm = (
+        _prefix_at(view, back, start, data)
+        if before in last and (before != " " or (start >= 2 and view[start - 2] in last))
+        else None
+    )
     if pm is not None and m.kind == "duration" and pm[1] in data.not_before_duration:
         pm = None
     if pm is not None:
         qualifier = _tag(data.prefix_tags, pm[1])
         start = pm[0]
         rules.append(f"qualifier.{qualifier}")
-    sm = data.suffix_re.match(view, end) if qualifier in ("exact", "approximately") else None
+    after = view[end : end + 2]  # a phrase, or a space then a phrase or a space
+    first = data.suffix_first
+    sm = (
+        data.suffix_re.match(view, end)
+        if qualifier in ("exact", "approximately") and after[:1] in first
+        and (after[:1] != " " or after[1:] in first)
+        else None
+    )
     if sm is not None:  # "about 500 or more": the bound wins over "about"
         qualifier = _tag(data.suffix_tags, sm.group("q"))
         end = sm.end()
@@ -341,13 +386,17 @@ def _single(view: str, back: str, m: Mention, data: QualifierData) -> Candidate:
         cand.extra["vague"] = True
         cand.extra["number_spans"] = [(num.start, num.end)]
         return cand
-    low, high, low_inc, high_inc = _bounds(qualifier, value)
-    extra = _measure_extra(m)
-    extra["number_spans"] = [(num.start, num.end)]
+    low, high, low_inc, high_inc = (
+        (value, value, True, True) if qualifier == "exact" else _bounds(qualifier, value)
+    )
+    if m.dimensionality is None and m.iso_duration is None:
+        extra: dict[str, object] = {"number_spans": [(num.start, num.end)]}  # _measure_extra's {}
+    else:
+        extra = _measure_extra(m)
+        extra["number_spans"] = [(num.start, num.end)]
+    # positional: keywords cost twice as much here, once per number
     return Candidate(
-        kind=m.kind, start=start, end=end, value=value, low=low, high=high,
-        low_inclusive=low_inc, high_inclusive=high_inc, qualifier=qualifier, unit=m.unit,
-        rules=rules, extra=extra,
+        m.kind, start, end, value, low, high, low_inc, high_inc, qualifier, m.unit, rules, extra
     )
 
 
@@ -363,15 +412,18 @@ _UPPER = frozenset(["at_most", "less_than"])
 
 def _join_bounds(view: str, cands: list[Candidate], data: QualifierData) -> list[Candidate]:
     """ "more than 10 and less than 40" -> one interval (10, 40)."""
+    qualifiers = [c.qualifier for c in cands]
+    if _LOWER.isdisjoint(qualifiers) or _UPPER.isdisjoint(qualifiers):
+        return cands  # no pair of a lower and an upper bound (most texts)
     out: list[Candidate] = []
     i = 0
     while i < len(cands):
         a = cands[i]
         if i + 1 < len(cands):
             b = cands[i + 1]
-            pair = {a.qualifier, b.qualifier}
+            qa, qb = a.qualifier, b.qualifier
             if (
-                len(pair & _LOWER) == 1 and len(pair & _UPPER) == 1 and a.kind == b.kind
+                ((qa in _LOWER and qb in _UPPER) or (qa in _UPPER and qb in _LOWER)) and a.kind == b.kind
                 and a.unit == b.unit and data.joiner_re.fullmatch(view, a.end, b.start)
             ):
                 lo, hi = (a, b) if a.qualifier in _LOWER else (b, a)
@@ -414,14 +466,26 @@ def qualify(view: str, lang: str, mentions: Sequence[Mention], back: str | None 
     """Turn mentions into candidates: ranges first, then single qualified mentions.
     ``back`` is ``view[::-1]``, when the caller has it."""
     data = qualifier_data(lang)
-    mentions = merge_durations(view, _share_units(view, mentions, data), data.duration_joiner_re)
+    kinds = [m.kind for m in mentions]
+    if "bare" in kinds and kinds.count("bare") < len(kinds):  # else no bare one before a unit
+        mentions = _share_units(view, mentions, data)
+        kinds = [m.kind for m in mentions]
+    if "duration" in kinds:  # only durations merge
+        mentions = merge_durations(view, mentions, data.duration_joiner_re)
     out: list[Candidate] = []
     if back is None:
         back = view[::-1]  # prefix phrases are matched backwards from a number's start
+    pair_first = data.pair_first
+    size = len(mentions)
     i = 0
-    while i < len(mentions):
-        if i + 1 < len(mentions):
-            ratio = _ratio_at(view, mentions[i], mentions[i + 1], data)
+    while i < size:
+        m = mentions[i]
+        if i + 1 < size and (
+            pair_first is None
+            or ((gap := mentions[i + 1].start - m.end) > 0 and view[m.end] in pair_first
+                and (gap > 1 or view[m.end] != " "))
+        ):  # the cheap test of _ratio_at's and _range_at's first, for most pairs
+            ratio = _ratio_at(view, m, mentions[i + 1], data)
             if ratio is not None:
                 out.append(ratio)
                 i += 2
@@ -431,6 +495,6 @@ def qualify(view: str, lang: str, mentions: Sequence[Mention], back: str | None 
                 out.append(found[0])
                 i = found[1]
                 continue
-        out.append(_single(view, back, mentions[i], data))
+        out.append(_single(view, back, m, data))
         i += 1
     return _join_bounds(view, out, data)
