@@ -29,6 +29,7 @@ _NUMERIC_KINDS = frozenset(["quantity", "money", "percent", "duration", "number"
 #: No plausible value reaches this; larger ones would become JSON integers of any length
 #: (Python's ``json`` refuses more than 4300 digits, and writing them is quadratic).
 _MAX_MAGNITUDE = 10**30
+_MAX_DECIMAL = Decimal(_MAX_MAGNITUDE)
 _TOO_LARGE = "a value of magnitude 10^30 or more is not a plausible quantity"
 
 
@@ -172,6 +173,16 @@ def _plausible(c: Candidate, options: Options, reference: date | None) -> str | 
             limit = options.limits.get(kind)
             if limit is not None and value > limit:
                 return f"{kind} count {value} is above the plausible limit {limit}"
+        if low is not None and high is not None and low > high:
+            return f"low {low} is above high {high}"
+        return None
+    if (
+        value.__class__ is Decimal and (low is None or low.__class__ is Decimal)
+        and (high is None or high.__class__ is Decimal) and kind not in COUNT_KINDS
+    ):  # "2½", "1.5%": Decimals compared with Decimal bounds (with an int, each costs more)
+        for d in (value, low, high):
+            if d is not None and not -_MAX_DECIMAL < d < _MAX_DECIMAL:
+                return _TOO_LARGE
         if low is not None and high is not None and low > high:
             return f"low {low} is above high {high}"
         return None
