@@ -25,6 +25,10 @@ _FACT: TypeAdapter[Any] = TypeAdapter(Fact)
 _FACTS: TypeAdapter[list[Any]] = TypeAdapter(list[Fact])
 #: the adapter's own validator: TypeAdapter.validate_python adds a Python call a text
 _validate_facts = _FACTS.validator.validate_python
+#: facts validated together: their payloads are made just before, and freed after, so a
+#: long document's do not all sit in memory at once (which made its facts cost a fifth more
+#: each than a short one's)
+_BATCH = 256
 _NUMERIC_KINDS = frozenset(["quantity", "money", "percent", "duration", "number"])
 #: No plausible value reaches this; larger ones would become JSON integers of any length
 #: (Python's ``json`` refuses more than 4300 digits, and writing them is quadratic).
@@ -321,17 +325,19 @@ def resolve(
         if kinds is not None and cand.kind not in kinds:
             continue
         kept.append(cand)
-    payloads = [_payload(cand, text, lang) for cand in kept]
-    try:  # all at once: a fifth cheaper than one call per fact
-        facts: list[Any] = _validate_facts(payloads) if payloads else []
-    except ValidationError:  # one by one, to turn down only the invalid ones
-        facts = []
-        for cand, payload in zip(kept, payloads, strict=True):
-            try:
-                facts.append(_FACT.validate_python(payload))
-            except ValidationError as exc:
-                first = exc.errors()[0]
-                rejections.append(_reject(text, cand, f"invalid: {first['loc']}: {first['msg']}"))
+    facts: list[Any] = []
+    for at in range(0, len(kept), _BATCH):
+        part = kept[at : at + _BATCH] if len(kept) > _BATCH else kept
+        payloads = [_payload(cand, text, lang) for cand in part]
+        try:  # a batch at once: a fifth cheaper than one call per fact
+            facts += _validate_facts(payloads)
+        except ValidationError:  # one by one, to turn down only the invalid ones
+            for cand, payload in zip(part, payloads, strict=True):
+                try:
+                    facts.append(_FACT.validate_python(payload))
+                except ValidationError as exc:
+                    first = exc.errors()[0]
+                    rejections.append(_reject(text, cand, f"invalid: {first['loc']}: {first['msg']}"))
     if len(rejections) > 1:
         rejections.sort(key=_rejection_key)
     return facts, rejections

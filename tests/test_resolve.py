@@ -126,3 +126,18 @@ def test_many_candidates_none_overlapping_all_taken() -> None:
             assert [(id(a), id(b)) for a, b in got[1]] == [(id(a), id(b)) for a, b in want[1]]
             shortcut += not want[1] and len(got[0]) == len(cands) and got[0] == cands
     assert shortcut > 100  # the shortcut was taken often
+
+
+def test_many_facts_validated_in_batches_in_text_order() -> None:
+    """More facts than a validation batch: all of them, in text order; an invalid one in
+    a later batch turned down alone."""
+    from quantities.resolve import _BATCH
+
+    n = 2 * _BATCH + 7
+    text = " ".join(["7 cars"] * n)
+    cands = [Candidate("count", 7 * i, 7 * i + 6, 7, 7, 7, rules=["number.digits"], extra={"counted": "cars"})
+             for i in range(n)]
+    cands[_BATCH + 3].qualifier = "roughly"
+    facts, rejections = resolve(text, "en", cands[::-1], [], options=Options(), reference=None)
+    assert [f.start for f in facts] == [7 * i for i in range(n) if i != _BATCH + 3]
+    assert [r.start for r in rejections] == [7 * (_BATCH + 3)]
