@@ -68,9 +68,9 @@ def _whole(c: Candidate) -> bool:
 def _year_like(c: Candidate, m: Mention) -> bool:
     n = m.num
     return (
-        len(c.extra.get("number_spans", ())) == 1
+        n.end - n.start == 4
         and n.integer_digits
-        and n.end - n.start == 4
+        and len(c.extra.get("number_spans", ())) == 1
         and isinstance(n.value, int)
         and 1800 <= n.value <= 2100
     )
@@ -230,8 +230,9 @@ def _unglued(view: str, mentions: list[Mention], rejected: list[Rejected]) -> li
     """``mentions`` but the bare digit numbers glued to a letter after them ("5G"),
     which go to ``rejected``."""
     kept: list[Mention] = []
+    n = len(view)
     for m in mentions:
-        if m.kind == "bare" and m.end < len(view) and view[m.end].isalpha() and not m.num.words:
+        if m.kind == "bare" and m.end < n and view[m.end].isalpha() and not m.num.words:
             rejected.append(Rejected(m.start, m.end, "filter.identifier", "glued to letters after it"))
             continue
         kept.append(m)
@@ -248,20 +249,22 @@ def _qualify_and_classify(
     for cand in qualify(view, lang, kept, back):
         if cand.kind == "bare":
             classify(text, view, lang, cand, back)
-            hyphenated = view[cand.end : cand.end + 1] == "-" and view[cand.end + 1 : cand.end + 2].isalpha()
-            if cand.kind in COUNT_KINDS and hyphenated:
-                cand.kind = "number"  # "6.0-sigma", "35-відсоткового", "5-тонних": an adjective
-                cand.extra.pop("counted", None)
-                cand.rules.append("count.compound_adjective")
-            elif cand.kind in COUNT_KINDS and not _whole(cand):
-                cand.kind = "number"  # "half the people", "2.5 soldiers": not a count
-                cand.extra.pop("counted", None)
-                cand.rules.append("count.not_whole")
-            mention = by_start.get(cand.extra["number_spans"][0][0])
-            if mention is not None and _year_like(cand, mention) and cand.kind in ("count", "number"):
-                cand.kind = "number"
-                cand.extra.pop("counted", None)
-                cand.rules.append("number.year_like")
+            if cand.kind in COUNT_KINDS:
+                end = cand.end
+                if view[end : end + 1] == "-" and view[end + 1 : end + 2].isalpha():
+                    cand.kind = "number"  # "6.0-sigma", "35-відсоткового", "5-тонних": an adjective
+                    cand.extra.pop("counted", None)
+                    cand.rules.append("count.compound_adjective")
+                elif not _whole(cand):
+                    cand.kind = "number"  # "half the people", "2.5 soldiers": not a count
+                    cand.extra.pop("counted", None)
+                    cand.rules.append("count.not_whole")
+            if cand.kind in ("count", "number"):
+                mention = by_start.get(cand.extra["number_spans"][0][0])
+                if mention is not None and _year_like(cand, mention):
+                    cand.kind = "number"
+                    cand.extra.pop("counted", None)
+                    cand.rules.append("number.year_like")
         candidates.append(cand)
 
 
