@@ -519,6 +519,9 @@ class _Context:
     base: str
     regex: _Regex
     measure: str | None = None  # a piece before the feature, built with stand-ins
+    #: a part of ``pattern`` that any match of it holds (a range's link: "-", " to "):
+    #: searched for first, far cheaper, in the window before the occurrence
+    needs: _Regex | None = None
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -534,7 +537,15 @@ class _Context:
         it looks): what :func:`_anchor_spans` uses, looked up once."""
         if self.measure is None:
             return self.pattern.match, 0
-        return self.pattern.search, self.before
+        if self.needs is None:
+            return self.pattern.search, self.before
+        search, needs = self.pattern.search, self.needs.compiled.search
+
+        def test(view: str, lo: int, hi: int) -> re.Match[str] | None:
+            # a match of the pattern in [lo, hi) holds one of ``needs`` there
+            return search(view, lo, hi) if needs(view, lo, hi) is not None else None
+
+        return test, self.before
 
 
 @dataclass(frozen=True, slots=True)
@@ -1493,6 +1504,7 @@ def _contexts(p: _Parts, measure: _Parts, rules: tuple[_Rule, ...]) -> Mapping[s
         "numeric_day": ("day_digits", p.numeric_date()),
     }
     lead, lead_measure = before(p), before(measure)
+    needs = {"month_after_day_range": p.range_link()}  # the link between the two days
     bases = {name: base for name, (base, _) in (*lead.items(), *at.items())}
     used: set[str] = set()
     for rule in rules:
@@ -1504,7 +1516,8 @@ def _contexts(p: _Parts, measure: _Parts, rules: tuple[_Rule, ...]) -> Mapping[s
     for name, (base, piece) in (*lead.items(), *at.items()):  # bases come first
         if name in used:
             if name in lead:
-                out[name] = _Context(base, _Regex(rf"{piece}\Z"), lead_measure[name][1])
+                need = _Regex(needs[name]) if name in needs else None
+                out[name] = _Context(base, _Regex(rf"{piece}\Z"), lead_measure[name][1], need)
             else:
                 out[name] = _Context(base, _Regex(piece))
     return MappingProxyType(out)

@@ -337,3 +337,34 @@ def test_tense_with_the_marks_is_the_tense_without() -> None:
             assert dates._tense(grammar, view, start, end, index=index, marks=marks) == tense
             tenses.add(tense)
         assert len(tenses) > 1  # the texts give dates of more than one tense
+
+
+@pytest.mark.parametrize("lang", ["en", "uk", "ru"])
+def test_a_context_tested_for_what_it_needs_first_says_the_same(lang: str) -> None:
+    """A context with ``needs`` (a range's link) is tested for it first: found where the
+    full pattern is found, in every window of generated range texts and random windows
+    of every test text."""
+    grammar = dates._grammar(lang)
+    contexts = [ctx for kids in grammar.children.values() for _, ctx in kids if ctx.needs is not None]
+    assert contexts
+    words = {"en": ["9", "12", "to", "and", "-", "January", "fifth", "of"],
+             "uk": ["9", "12", "до", "по", "і", "-", "січня", "п'ятого"],
+             "ru": ["9", "12", "до", "по", "и", "-", "января", "пятого"]}[lang]
+    rng = random.Random(f"needs-{lang}")
+    found = 0
+    for ctx in contexts:
+        test, back = ctx.test
+        for _ in range(300):
+            view = to_view(" ".join(rng.choice(words) for _ in range(rng.randint(2, 9))))
+            for hi in range(len(view) + 1):
+                lo = max(0, hi - back)
+                want = ctx.pattern.search(view, lo, hi)
+                assert (test(view, lo, hi) is None) == (want is None), (view, lo, hi)
+                found += want is not None
+        for text in _texts(lang):
+            view = to_view(text)
+            for _ in range(200):
+                hi = rng.randrange(len(view) + 1)
+                lo = max(0, hi - back)
+                assert (test(view, lo, hi) is None) == (ctx.pattern.search(view, lo, hi) is None)
+    assert found > 20  # the generated texts hold ranges
