@@ -195,12 +195,8 @@ def _reason(
         word_after = head[:3] in heads or head[:2] in heads or head[:1] in heads
     if word_before or word_after:
         window = window or view[lo:start]
-        if _furniture_near(view, end, window, data):
-            for before_re, after_re, template in data.furniture:
-                if before_re.search(window) and (not after_re.pattern or after_re.match(view, end)):
-                    if before_re.pattern == r"\Z" and not after_re.pattern:
-                        continue
-                    return "filter.furniture", f"page furniture: {template!r}"
+        if _furniture_near(view, end, window, data) and (found := _furniture(view, end, window, data)):
+            return found
     if not num.words:
         if nxt == ":" and end < len(view) - 2 and view[end + 1 : end + 3].isdigit():
             return "filter.time", "a time of day"
@@ -240,6 +236,17 @@ def _ends_in(tail: str, ends: Mapping[str, tuple[str, ...]]) -> bool:
     """Does ``tail`` end in one of the words of ``ends`` (looked up by its last character)?"""
     words = ends.get(tail[-1:])
     return words is not None and tail.endswith(words)
+
+
+def _furniture(view: str, end: int, window: str, data: FilterData) -> tuple[str, str] | None:
+    """The page-furniture template the number ending at ``end`` stands in (``window``:
+    the text before it), if any."""
+    for before_re, after_re, template in data.furniture:
+        if before_re.search(window) and (not after_re.pattern or after_re.match(view, end)):
+            if before_re.pattern == r"\Z" and not after_re.pattern:
+                continue
+            return "filter.furniture", f"page furniture: {template!r}"
+    return None
 
 
 def _furniture_near(view: str, end: int, window: str, data: FilterData) -> bool:

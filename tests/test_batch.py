@@ -282,11 +282,15 @@ def test_workers_fork_from_here_only_when_nothing_else_runs() -> None:
         thread.join()
 
 
-def _same_package_env() -> dict[str, str]:
-    """The environment of a test process run from here, importing this very package
-    (not another checkout installed in the interpreter)."""
+def _run_alone(test: str) -> None:
+    """Run one test of this file alone in a fresh pytest process (where fork is safe),
+    importing this very package (not another checkout installed in the interpreter)."""
     root = str(Path(quantities.__file__).resolve().parents[1])
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"{__file__}::{test}"]
+    done = subprocess.run(command, check=False, capture_output=True, text=True, timeout=600,
+                          cwd=Path(__file__).parent, env=env)
+    assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout + done.stderr
 
 
 @pytest.mark.parametrize("alone", [True, False])
@@ -300,11 +304,7 @@ def test_forked_and_fork_server_workers_give_the_same_records(
         # so this case runs alone in a fresh test process
         if not sys.platform.startswith("linux"):
             pytest.skip("fork is used on Linux only")
-        case = f"{__file__}::test_forked_and_fork_server_workers_give_the_same_records[True]"
-        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", case],
-                              check=False, capture_output=True, text=True, timeout=600,
-                              cwd=Path(__file__).parent, env=_same_package_env())
-        assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout + done.stderr
+        _run_alone("test_forked_and_fork_server_workers_give_the_same_records[True]")
         return
     monkeypatch.setattr(quantities.batch, "_single_threaded", lambda: alone)
     lines, expected = _mixed_lines()
@@ -663,11 +663,7 @@ def test_a_worker_stopped_in_a_group_has_its_documents_run_alone(
     if not sys.platform.startswith("linux"):
         pytest.skip("fork is used on Linux only")
     if not quantities.batch._single_threaded():  # fork is unsafe: run alone in a fresh process
-        case = f"{__file__}::test_a_worker_stopped_in_a_group_has_its_documents_run_alone[{fault}]"
-        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", case],
-                              check=False, capture_output=True, text=True, timeout=600,
-                              cwd=Path(__file__).parent, env=_same_package_env())
-        assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout + done.stderr
+        _run_alone(f"test_a_worker_stopped_in_a_group_has_its_documents_run_alone[{fault}]")
         return
     assert quantities.batch._context().get_start_method() == "fork"
     _with_group_fault(monkeypatch, fault)

@@ -25,6 +25,7 @@ from quantities.filters import (
     _TIME,
     FilterData,
     _dotted,
+    _furniture,
     _furniture_near,
     _looks_like_phone,
     _ordinal_by_agreement,
@@ -77,12 +78,8 @@ def _reason_plain(
             return "filter.pronoun", "a pronoun before a partitive: 'one of the ...'"
     if data.label_re.search(window):
         return "filter.label", "after a label word: an article, number or line"
-    if _furniture_near(view, end, window, data):
-        for before_re, after_re, template in data.furniture:
-            if before_re.search(window) and (not after_re.pattern or after_re.match(view, end)):
-                if before_re.pattern == r"\Z" and not after_re.pattern:
-                    continue
-                return "filter.furniture", f"page furniture: {template!r}"
+    if _furniture_near(view, end, window, data) and (found := _furniture(view, end, window, data)):
+        return found
     if not num.words:
         if end < len(view) - 2 and view[end] in ":" and view[end + 1 : end + 3].isdigit():
             return "filter.time", "a time of day"
@@ -104,6 +101,14 @@ def _reason_plain(
     return None
 
 
+def _draw_text(draw: st.DataObject, words: list[str], numbers: list[str]) -> str:
+    """Up to 14 of ``words``, ``numbers`` and glue, each followed by glue."""
+    token = st.one_of(st.sampled_from(words), st.sampled_from(numbers), st.sampled_from(_GLUE))
+    parts = draw.draw(st.lists(token, max_size=14))
+    glue = draw.draw(st.lists(st.sampled_from(_GLUE), min_size=len(parts), max_size=len(parts)))
+    return "".join(p + g for p, g in zip(parts, glue, strict=True))
+
+
 @cache
 def _filter_words(lang: str) -> list[str]:
     """Every word the filters of ``lang`` look for, and a few numbers and adjectives."""
@@ -122,10 +127,7 @@ def _filter_words(lang: str) -> list[str]:
 @given(st.sampled_from(_LANGS), st.data())
 def test_reason_as_without_shortcuts(lang: str, draw: st.DataObject) -> None:
     words = _filter_words(lang)
-    token = st.one_of(st.sampled_from(words), st.sampled_from(_NUMBERS), st.sampled_from(_GLUE))
-    parts = draw.draw(st.lists(token, max_size=14))
-    glue = draw.draw(st.lists(st.sampled_from(_GLUE), min_size=len(parts), max_size=len(parts)))
-    text = "".join(p + g for p, g in zip(parts, glue, strict=True))
+    text = _draw_text(draw, words, _NUMBERS)
     view = to_view(text)
     data = filter_data(lang)
     phones = [m.span() for m in _PHONE.finditer(view) if _looks_like_phone(m.group(0))]
@@ -189,10 +191,7 @@ def _unit_surfaces(lang: str) -> list[str]:
 def test_measure_as_without_shortcuts(lang: str, draw: st.DataObject) -> None:
     surfaces = _unit_surfaces(lang)
     numbers = [*_NUMBERS, "two", "один", "два", "пять", "10K", "2.13", "1990"]
-    token = st.one_of(st.sampled_from(surfaces), st.sampled_from(numbers), st.sampled_from(_GLUE))
-    parts = draw.draw(st.lists(token, max_size=14))
-    glue = draw.draw(st.lists(st.sampled_from(_GLUE), min_size=len(parts), max_size=len(parts)))
-    text = "".join(p + g for p, g in zip(parts, glue, strict=True))
+    text = _draw_text(draw, surfaces, numbers)
     view = to_view(text)
     data = measure_data(lang)
     for num in find_numbers(view, lang, text):
