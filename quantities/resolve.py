@@ -243,38 +243,39 @@ def _as_int(v: Any) -> Any:
 
 
 def _payload(c: Candidate, text: str, lang: str) -> dict[str, Any]:
-    """The fields of ``c``'s fact, to be validated into the model of its kind."""
-    kind, extra = c.kind, c.extra
-    value, low, high, unit = c.value, c.low, c.high, c.unit
-    counted = kind in COUNT_KINDS
-    if counted:  # whole numbers, no unit
-        if value.__class__ is not int or low.__class__ is not int or high.__class__ is not int:
-            value, low, high = _as_int(value), _as_int(low), _as_int(high)
-        unit = None
-    elif kind == "date":
-        unit = None
+    """The fields of ``c``'s fact, to be validated into the model of its kind (the model
+    copies ``rules``: a rule named twice is named once)."""
+    kind, start, end, rules = c.kind, c.start, c.end, c.rules
     data: dict[str, Any] = {
         "kind": kind,
-        "start": c.start,
-        "end": c.end,
-        "text": text[c.start : c.end],
-        "value": value,
-        "low": low,
-        "high": high,
+        "start": start,
+        "end": end,
+        "text": text[start:end],
+        "value": c.value,
+        "low": c.low,
+        "high": c.high,
         "low_inclusive": c.low_inclusive,
         "high_inclusive": c.high_inclusive,
         "qualifier": c.qualifier,
-        "unit": unit,
+        "unit": c.unit,
         "lang": lang,
-        "rules": list(dict.fromkeys(rules)) if len(rules := c.rules) > 1 else list(rules),
+        "rules": rules if len(rules) < 2 else list(dict.fromkeys(rules)),
     }
-    if counted:
+    if kind in _PLAIN_KINDS:
+        return data
+    extra = c.extra
+    if kind in COUNT_KINDS:  # whole numbers, no unit
+        value, low, high = c.value, c.low, c.high
+        if value.__class__ is not int or low.__class__ is not int or high.__class__ is not int:
+            data["value"], data["low"], data["high"] = _as_int(value), _as_int(low), _as_int(high)
+        data["unit"] = None
         data["counted"] = extra.get("counted")
         if kind == "casualties":
             data["outcome"] = extra.get("outcome", "killed")
         else:
             data["models"] = list(extra.get("models", []))
     elif kind == "date":
+        data["unit"] = None
         data["grain"] = extra.get("grain", "day")
         data["anchor"] = extra.get("anchor", "explicit")
     elif kind == "duration":
@@ -282,6 +283,10 @@ def _payload(c: Candidate, text: str, lang: str) -> dict[str, Any]:
     elif kind == "quantity":
         data["dimensionality"] = extra.get("dimensionality") or ""
     return data
+
+
+#: the kinds whose fact has no field beyond the common ones, taken as they are
+_PLAIN_KINDS = frozenset(["number", "money", "percent"])
 
 
 def resolve(
