@@ -66,6 +66,40 @@ def test_skip_scan_is_finditer(text: str) -> None:
         assert [m.span() for m in scan.finditer(text)] == [m.span() for m in pattern.finditer(text)]
 
 
+@settings(max_examples=300, derandomize=True, database=None)
+@given(st.lists(st.sampled_from(["1", "12", "1.5", "2½", "-3", " ", ", ", ":", "-", "x", "ab",
+                                 "a" * 7, " " * 9, "3e5", "1/2", "\u0663"]), max_size=120))
+def test_skip_scan_is_finditer_through_runs_of_numbers(parts: list[str]) -> None:
+    """Runs of close numbers (where the scan goes on with finditer) and gaps of every
+    size (where it leaves them), in long texts."""
+    text = "".join(parts)
+    for lang in ("en", "uk"):
+        pattern = number_data(lang).digits_re
+        scan = SkipScan(pattern, rf"[\d{_VULGAR}]")
+        assert [m.span() for m in scan.finditer(text)] == [m.span() for m in pattern.finditer(text)]
+
+
+def test_skip_scan_goes_on_with_finditer_in_a_run_of_numbers() -> None:
+    """The run is read by finditer (not one search and one match a number), and the scan
+    by anchors takes over again after a long gap."""
+    pattern = number_data("en").digits_re
+    scan = SkipScan(pattern, rf"[\d{_VULGAR}]")
+    text = "1:" * 40 + "x" * 50 + " 7 of them" + " 1, 2" * 30
+    calls: list[int] = []
+    real = SkipScan._dense
+
+    def spy(self: SkipScan, text: str, pos: int, out: list[re.Match[str]]) -> re.Match[str] | None:
+        calls.append(pos)
+        return real(self, text, pos, out)
+
+    SkipScan._dense = spy  # type: ignore[method-assign]
+    try:
+        assert [m.span() for m in scan.finditer(text)] == [m.span() for m in pattern.finditer(text)]
+    finally:
+        SkipScan._dense = real  # type: ignore[method-assign]
+    assert len(calls) == 2  # into the first run, out at the gap, into the second run
+
+
 @settings(max_examples=400, derandomize=True, database=None)
 @given(_texts("0123 -+()a_"))
 def test_phone_pattern_is_the_plain_one(text: str) -> None:
