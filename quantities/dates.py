@@ -1309,7 +1309,6 @@ _DAY_SEP = "[" + "".join(sorted(_DAY_SEPARATORS)) + "]"
 _DIGIT_FEATURES = re.compile(rf"[0-9](?<![0-9]{{2}})(?:[0-9]{{3}}(?![0-9])|[0-9]?(?={_DAY_SEP}))")
 # The standard library's own regex parser, for the widths of the rules' patterns.
 _SRE_PARSER: Any = importlib.import_module("re._parser")
-_MAXREPEAT: int = importlib.import_module("re._constants").MAXREPEAT
 _SRE_CONSTANTS: Any = importlib.import_module("re._constants")
 _MAX_WINDOW = 1000  # a rule whose matches may be longer is scanned whole
 
@@ -1559,7 +1558,14 @@ def _geometry(name: str, pattern: str) -> tuple[str | None, int, int]:
     width = tree.getwidth()[1]
     if anchor is None or width > _MAX_WINDOW:
         return None, 0, 0
-    return anchor, width, width + _lookahead(tree.data) + 2
+    return anchor, width, _reach(tree)
+
+
+def _reach(tree: Any) -> int:
+    """How far past its start any attempt to match a parsed pattern may read: its
+    longest match and what its lookaheads read beyond it (a bounded pattern's)."""
+    width: int = tree.getwidth()[1]
+    return width + _lookahead(tree.data) + 2
 
 
 def _anchor_spans(grammar: _Grammar, view: str) -> dict[str, list[tuple[int, int]]]:
@@ -1951,15 +1957,12 @@ def _tense(
 
 
 @cache
-def _widest(pattern: re.Pattern[str]) -> int:
-    """The most characters a match of ``pattern`` takes (``_MAXREPEAT``: no bound)."""
-    widest: int = _SRE_PARSER.parse(pattern.pattern, pattern.flags).getwidth()[1]
-    return widest
+def _bounded_reach(pattern: re.Pattern[str]) -> int | None:
+    """:func:`_reach` of a compiled pattern, or None when its matches have no bound."""
+    tree = _SRE_PARSER.parse(pattern.pattern, pattern.flags)
+    return None if tree.getwidth()[1] >= _SRE_CONSTANTS.MAXREPEAT else _reach(tree)
 
 
-#: the furthest a look ahead of the cue patterns reads past the end of a match (theirs
-#: read one character: ``(?!\w)``; more is safe, it only widens the direct search)
-_CUE_LOOK_AHEAD = 8
 _STOP_CHARS = frozenset(".!?\n")  # a sentence end where the text is cut (see _TenseMarks)
 
 
@@ -1985,9 +1988,8 @@ class _TenseMarks:
         self._stops = [m.start() for m in _SENTENCE_STOP.finditer(view)]
         pattern = grammar.cue_after.compiled
         self._cue_search = pattern.search
-        widest = _widest(pattern)
         # a match started this far from the window's end never reads the cut end
-        self._near = widest + _CUE_LOOK_AHEAD if widest < _MAXREPEAT else None
+        self._near = _bounded_reach(pattern)
         self._cue_starts: list[int] = []
         self._cue_future: list[bool] = []
         if self._near is not None:  # every start of a match, one search from each
