@@ -251,11 +251,12 @@ class SkipScan:
         """Append to ``out`` the matches of ``finditer`` from ``pos`` (the end of a match)
         while they stay close together; the first one after a gap is appended too and
         returned (the scan by anchors goes on after it); None: the text is done."""
-        for m in self.pattern.finditer(text, pos):
+        found = self.pattern.finditer(text, pos)
+        for m in found:
             gap = m.start() - pos
             out.append(m)
-            if m.end() == m.start():  # (cannot happen) finditer steps past it: go on with it
-                out.extend(self.pattern.finditer(text, m.end() + 1))
+            if m.end() == m.start():  # (cannot happen) finditer's own stepping from here on
+                out.extend(found)
                 return None
             if gap > _CLOSE:
                 return m
