@@ -291,22 +291,16 @@ def split_numbers(view: str, lang: str, nums: Sequence[Num]) -> tuple[list[Num],
     rejected: list[Rejected] = []
     for num in nums:
         why = _reason(num, view, data, phones)
-        if why is None:
-            if scan is not None and num.words:
-                if idioms is None:
-                    idioms = _Chain(scan, view)
-                if idioms.covers(num.start, num.end):
-                    why = ("filter.idiom", "a number word inside a set phrase: 'at one point', 'one by one'")
-        elif scan is not None and why[0] == "filter.label":
+        if scan is not None and why is not None and why[0] == "filter.label":
             label = data.label_re.search(view, max(0, num.start - 30), num.start)
             if label is not None:
-                if idioms is None:
-                    idioms = _Chain(scan, view)
+                idioms = idioms or _Chain(scan, view)
                 if idioms.covers(label.start(), label.start() + 1):
                     why = None  # "at one point 300 people": the label word belongs to a set phrase
-                    if num.words and idioms.covers(num.start, num.end):
-                        why = ("filter.idiom",
-                               "a number word inside a set phrase: 'at one point', 'one by one'")
+        if scan is not None and why is None and num.words:
+            idioms = idioms or _Chain(scan, view)
+            if idioms.covers(num.start, num.end):
+                why = ("filter.idiom", "a number word inside a set phrase: 'at one point', 'one by one'")
         if why is None:
             kept.append(num)
         else:
