@@ -253,6 +253,8 @@ def _tag(table: dict[str, str], surface: str) -> str:
 
 
 def _bounds(qualifier: str, value: Value) -> tuple[Value | None, Value | None, bool, bool]:
+    if qualifier == "exact":  # most numbers
+        return value, value, True, True
     if qualifier == "at_least":
         return value, None, True, True
     if qualifier == "more_than":
@@ -305,9 +307,9 @@ def _range_at(
             low, high = high, low  # "from -18 °C to -34 °C"
         cand = Candidate(  # positional, as in _single
             b.kind, start, b.end, low, low, high, True, True, "range", b.unit,
-            [*a.rules, *b.rules, f"range.{t.name}"], _measure_extra(b),
+            [*a.rules, *b.rules, f"range.{t.name}"],
+            _measure_extra(b, [(a.num.start, a.num.end), (b.num.start, b.num.end)]),
         )
-        cand.extra["number_spans"] = [(a.num.start, a.num.end), (b.num.start, b.num.end)]
         return cand, i + 2
     return None
 
@@ -331,8 +333,10 @@ def _ratio_at(view: str, a: Mention, b: Mention, data: QualifierData) -> Candida
     return None
 
 
-def _measure_extra(m: Mention) -> dict[str, object]:
-    extra: dict[str, object] = {}
+def _measure_extra(m: Mention, spans: list[tuple[int, int]]) -> dict[str, object]:
+    """The ``extra`` of a candidate of ``m``: the spans of its numbers and what its
+    measure adds."""
+    extra: dict[str, object] = {"number_spans": spans}
     if m.dimensionality is not None:
         extra["dimensionality"] = m.dimensionality
     if m.iso_duration is not None:
@@ -379,24 +383,17 @@ def _single(view: str, back: str, m: Mention, data: QualifierData) -> Candidate:
         cand = Candidate(
             kind=m.kind, start=start, end=end, value=value, low=num.low, high=num.high,
             qualifier="vague" if qualifier == "exact" else qualifier, unit=m.unit, rules=rules,
-            extra=_measure_extra(m),
+            extra=_measure_extra(m, [(num.start, num.end)]),
         )
         if qualifier != "exact":
             cand.low, cand.high, cand.low_inclusive, cand.high_inclusive = _bounds(qualifier, value)
         cand.extra["vague"] = True
-        cand.extra["number_spans"] = [(num.start, num.end)]
         return cand
-    low, high, low_inc, high_inc = (
-        (value, value, True, True) if qualifier == "exact" else _bounds(qualifier, value)
-    )
-    if m.dimensionality is None and m.iso_duration is None:
-        extra: dict[str, object] = {"number_spans": [(num.start, num.end)]}  # _measure_extra's {}
-    else:
-        extra = _measure_extra(m)
-        extra["number_spans"] = [(num.start, num.end)]
+    low, high, low_inc, high_inc = _bounds(qualifier, value)
     # positional: keywords cost twice as much here, once per number
     return Candidate(
-        m.kind, start, end, value, low, high, low_inc, high_inc, qualifier, m.unit, rules, extra
+        m.kind, start, end, value, low, high, low_inc, high_inc, qualifier, m.unit, rules,
+        _measure_extra(m, [(num.start, num.end)]),
     )
 
 
