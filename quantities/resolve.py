@@ -29,7 +29,6 @@ _validate_facts = _FACTS.validator.validate_python
 #: long document's do not all sit in memory at once (which made its facts cost a fifth more
 #: each than a short one's)
 _BATCH = 256
-_NUMERIC_KINDS = frozenset(["quantity", "money", "percent", "duration", "number"])
 #: No plausible value reaches this; larger ones would become JSON integers of any length
 #: (Python's ``json`` refuses more than 4300 digits, and writing them is quadratic).
 _MAX_MAGNITUDE = 10**30
@@ -63,6 +62,8 @@ def _choose(
     >>> [(x.start, x.end) for x in chosen], [((x.start, x.end), (y.start, y.end)) for x, y in lost]
     ([(4, 8), (0, 3)], [((2, 5), (4, 8))])
     """
+    if len(candidates) < 2:  # nothing to overlap (a short paragraph's usual case)
+        return list(candidates), []
     if len(candidates) <= _FEW:
         return _choose_few(candidates, diagnostics)
     return _choose_marked(candidates, size, diagnostics)
@@ -312,10 +313,7 @@ def resolve(
             plausible.append(cand)
         elif diagnostics:
             rejections.append(_reject(text, cand, why))
-    if len(plausible) > 1:
-        chosen, lost = _choose(plausible, len(text), diagnostics)
-    else:  # nothing to overlap (a short paragraph's usual case)
-        chosen, lost = plausible, []
+    chosen, lost = _choose(plausible, len(text), diagnostics)
     for cand, winner in lost:
         shown = text[winner.start : winner.end]
         rejections.append(_reject(text, cand, f"overlaps a {winner.kind} fact {shown!r}"))
