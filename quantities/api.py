@@ -152,9 +152,7 @@ def _run(
     if too_long is not None:
         return lang, ref_iso, [], [too_long]
     view = to_view(text)
-    candidates, rejected = find_dates(text, view, lang, reference)
-    for cand in candidates:
-        cand.priority = 1  # a date wins over a number of the same span ("in 2014")
+    candidates, rejected = _dates(text, view, lang, reference)
     nums, filtered = split_numbers(view, lang, find_numbers(view, lang, text))
     rejected = [*rejected, *filtered]
     kept = _unglued(view, _with_phrases(attach(text, view, lang, nums), find_phrases(view, lang)), rejected)
@@ -191,9 +189,7 @@ def _run_jobs(
     for job in jobs:
         job.view = to_view(job.text)
     for job in jobs:
-        job.candidates, job.rejected = find_dates(job.text, job.view, job.lang, job.reference)
-        for cand in job.candidates:
-            cand.priority = 1
+        job.candidates, job.rejected = _dates(job.text, job.view, job.lang, job.reference)
     for job in jobs:
         job.nums = find_numbers(job.view, job.lang, job.text)
     for job in jobs:
@@ -211,6 +207,14 @@ def _run_jobs(
                 reference=job.reference, diagnostics=diagnostics)
         for job in jobs
     ]
+
+
+def _dates(text: str, view: str, lang: str, reference: date | None) -> tuple[list[Candidate], list[Rejected]]:
+    """:func:`find_dates`, each date ranked above a number of the same span ("in 2014")."""
+    candidates, rejected = find_dates(text, view, lang, reference)
+    for cand in candidates:
+        cand.priority = 1
+    return candidates, rejected
 
 
 def _with_phrases(mentions: list[Mention], phrases: list[Mention]) -> list[Mention]:
