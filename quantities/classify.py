@@ -107,7 +107,7 @@ def cue_data(lang: str) -> CueData:
     )
     numbers_words = load(lang, "numbers")["words"]
     stop = frozenset(raw["stop"]["words"])
-    joiners = frozenset(numbers_words["and"]) | frozenset(["or"])
+    joiners = frozenset(numbers_words["and"]) | frozenset(raw["gap"].get("joiners", []))
     of_words = frozenset(numbers_words["of"])
     places = frozenset(raw["gap"].get("places", []))
     words_max = int(raw["gap"]["modifiers_max"]) + 6
