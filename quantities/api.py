@@ -111,8 +111,9 @@ def analyze(
     clock). Raises ``TypeError`` when ``text`` is not a ``str``, ``ValueError`` for an
     unknown ``lang`` or a malformed ``reference_date``; any ``str`` is otherwise handled.
     """
-    lang, ref_iso, facts, rejections = _run(text, lang, reference_date, options, diagnostics=True)
-    return Extraction(lang=lang, reference_date=ref_iso, facts=facts, rejected=rejections)
+    with gc_paused():  # the result too, as extract()'s list (see quantities.gcpause)
+        lang, ref_iso, facts, rejections = _run(text, lang, reference_date, options, diagnostics=True)
+        return Extraction(lang=lang, reference_date=ref_iso, facts=facts, rejected=rejections)
 
 
 def _prepare(
@@ -329,7 +330,9 @@ def analyze_many(
     for lang_, ref_iso, facts, rejections in _many(
         texts, lang, reference_date, options, batch_size, diagnostics=True
     ):
-        yield Extraction(lang=lang_, reference_date=ref_iso, facts=facts, rejected=rejections)
+        with gc_paused():  # as in analyze()
+            result = Extraction(lang=lang_, reference_date=ref_iso, facts=facts, rejected=rejections)
+        yield result
 
 
 def _many(
