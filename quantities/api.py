@@ -158,6 +158,7 @@ def _run(
     rejected = [*rejected, *filtered]
     kept = _unglued(view, _with_phrases(attach(text, view, lang, nums), find_phrases(view, lang)), rejected)
     _qualify_and_classify(text, view, lang, kept, candidates)
+    del nums, kept  # the facts are then built in the memory of the numbers and mentions
     facts, rejections = resolve(
         text, lang, candidates, rejected, options=opts, reference=reference, diagnostics=diagnostics
     )

@@ -437,7 +437,9 @@ def _scan_digits(
                 plain = False
         if not isinstance(value, int):
             value = normalise_value(value)
-        out.append(Num(start, end, value, rule, integer_digits=plain, factor=factor))
+        # positional (words, vague, low, high, integer_digits, factor): keywords cost
+        # half as much again, once per number
+        out.append(Num(start, end, value, rule, False, False, None, None, plain, factor))
     return out
 
 
