@@ -266,7 +266,12 @@ def _qualify_and_classify(
                     cand.extra.pop("counted", None)
                     cand.rules.append("count.not_whole")
             if cand.kind in ("count", "number"):
-                mention = by_start.get(cand.extra["number_spans"][0][0])
+                spans = cand.extra["number_spans"]
+                first = spans[0][0]
+                # a year-like number is four digits alone: the slice rules out most numbers
+                mention = (
+                    by_start.get(first) if len(spans) == 1 and view[first : first + 4].isdigit() else None
+                )
                 if mention is not None and _year_like(cand, mention):
                     cand.kind = "number"
                     cand.extra.pop("counted", None)

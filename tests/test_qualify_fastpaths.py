@@ -10,7 +10,7 @@ from functools import cache
 
 import pytest
 
-from quantities import extract
+from quantities import Options, extract
 from quantities.classify import (
     _COMMON_LETTER,
     _GAP,
@@ -215,3 +215,21 @@ def test_common_letters_are_letters() -> None:
     """What classify reads by range before the Unicode lookup is letters only."""
     common, letter = re.compile(_COMMON_LETTER), re.compile(_LETTER)
     assert all(letter.match(chr(c)) for c in range(0x110000) if common.match(chr(c)))
+
+
+@pytest.mark.parametrize(
+    ("surface", "year_like"),
+    [
+        ("1999", True), ("2100", True), ("1800", True), ("２０１４", True),  # fullwidth digits too
+        ("1799", False), ("2101", False), ("2,000", False), ("19990", False), ("12", False),
+        ("1999.5", False),
+    ],
+)
+def test_a_year_like_number_is_told_by_its_four_digits(surface: str, year_like: bool) -> None:
+    """A count or bare number of four plain digits from 1800 to 2100 turns into a number
+    (rule number.year_like); the four-digit test made before the mention is looked up
+    lets through every such number."""
+    facts = extract(f"The {surface} boxes arrived.", lang="en", options=Options(all_numbers=True))
+    (fact,) = [f for f in facts if f.text == surface]
+    assert ("number.year_like" in fact.rules) is year_like
+    assert (fact.kind == "number") is (year_like or surface == "1999.5")
