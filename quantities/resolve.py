@@ -332,8 +332,11 @@ def resolve(
     for at in range(0, len(kept), _BATCH):
         part = kept[at : at + _BATCH] if len(kept) > _BATCH else kept
         payloads = [_payload(cand, text, lang) for cand in part]
-        try:  # a batch at once: a fifth cheaper than one call per fact
-            facts += _validate_facts(payloads)
+        try:  # a batch at once: a fifth cheaper than one call per fact. Strict: the
+            # payloads hold the fields' own types, and a Decimal is then taken as one
+            # without first being tried as an int (2.2 -> 1.6 µs a fact); a batch strict
+            # mode turns down goes one by one below, in the models' own (lax) mode
+            facts += _validate_facts(payloads, strict=True)
         except ValidationError:  # one by one, to turn down only the invalid ones
             for cand, payload in zip(part, payloads, strict=True):
                 try:

@@ -141,3 +141,20 @@ def test_many_facts_validated_in_batches_in_text_order() -> None:
     facts, rejections = resolve(text, "en", cands[::-1], [], options=Options(), reference=None)
     assert [f.start for f in facts] == [7 * i for i in range(n) if i != _BATCH + 3]
     assert [r.start for r in rejections] == [7 * (_BATCH + 3)]
+
+
+def test_a_batch_strict_mode_refuses_goes_one_by_one_in_the_models_mode() -> None:
+    """A batch is validated in strict mode; a payload only the models' own (lax) mode
+    takes (a float for an exact number) still becomes its fact, as one at a time gives,
+    and the others of its batch come out too."""
+    text = "2.5 km and 6 km"
+    cands = [
+        Candidate("quantity", 0, 6, 2.5, 2.5, 2.5, unit="kilometer", rules=["unit.symbol"],
+                  extra={"dimensionality": "[length]"}),
+        Candidate("quantity", 11, 15, 6, 6, 6, unit="kilometer", rules=["unit.symbol"],
+                  extra={"dimensionality": "[length]"}),
+    ]
+    facts, rejections = resolve(text, "en", cands, [], options=Options(), reference=None)
+    got = [(f.start, f.value, type(f.value).__name__) for f in facts]
+    assert got == [(0, 2.5, "Decimal"), (11, 6, "int")]
+    assert rejections == []
