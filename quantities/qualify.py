@@ -347,9 +347,7 @@ def _measure_extra(m: Mention, spans: list[tuple[int, int]]) -> dict[str, object
 def _single(view: str, back: str, m: Mention, data: QualifierData) -> Candidate:
     num = m.num
     start, end = m.start, m.end
-    rules = list(m.rules) or [num.rule]
-    if num.rule not in rules:
-        rules.insert(0, num.rule)
+    rules = list(m.rules) if num.rule in m.rules else [num.rule, *m.rules]
     qualifier = "exact"
     value: Value = num.value
     # A phrase can end just before the number only after a phrase's last character or a
@@ -389,12 +387,16 @@ def _single(view: str, back: str, m: Mention, data: QualifierData) -> Candidate:
             cand.low, cand.high, cand.low_inclusive, cand.high_inclusive = _bounds(qualifier, value)
         cand.extra["vague"] = True
         return cand
-    low, high, low_inc, high_inc = _bounds(qualifier, value)
+    spans = [(num.start, num.end)]
+    extra = (
+        {"number_spans": spans} if m.dimensionality is None and m.iso_duration is None
+        else _measure_extra(m, spans)
+    )  # (most numbers: nothing measured, so nothing more to say)
     # positional: keywords cost twice as much here, once per number
-    return Candidate(
-        m.kind, start, end, value, low, high, low_inc, high_inc, qualifier, m.unit, rules,
-        _measure_extra(m, [(num.start, num.end)]),
-    )
+    if qualifier == "exact":  # most numbers: _bounds' first case, without the call
+        return Candidate(m.kind, start, end, value, value, value, True, True, qualifier, m.unit, rules, extra)
+    low, high, low_inc, high_inc = _bounds(qualifier, value)
+    return Candidate(m.kind, start, end, value, low, high, low_inc, high_inc, qualifier, m.unit, rules, extra)
 
 
 def spans(c: Candidate) -> list[tuple[int, int]]:
