@@ -74,6 +74,7 @@ GUARDS: frozenset[str] = frozenset(
 _SPACE = "[ ]{1,3}"  # a space inside a multi-word surface, on the view
 _LETTER_AFTER = r"(?![^\W\d_\u00b2\u00b3\u00b9\u2070-\u2079])"  # no letter follows
 _GAP = re.compile(r"[ ]{1,3}|-")  # between a number and what follows it
+_GAP_FIRST = frozenset(" -")  # what a gap starts with
 _SPACES = re.compile(r"[ ]{1,3}")
 _POWER = re.compile(
     r"(?:\^|\*\*)?(?P<p>-?[1-4])(?![\d])"  # km2, km^2, s-1, fb-1 (minus folded in the view)
@@ -807,7 +808,7 @@ def _physical(expr: str) -> bool:
 
 def _measure(text: str, view: str, num: Num, data: MeasureData) -> Mention:
     start, end = num.start, num.end
-    g = _GAP.match(view, end)
+    g = _GAP.match(view, end) if view[end : end + 1] in _GAP_FIRST else None
     gap = g.group(0) if g else ""
     after = g.end() if g else end
     pb = data.percent_before_re
