@@ -54,7 +54,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache, cached_property
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from quantities.candidates import Candidate, Rejected
 from quantities.errors import DataError
@@ -533,19 +533,31 @@ class _Context:
 
     @cached_property
     def test(self) -> tuple[Callable[[str, int, int], re.Match[str] | None], int]:
-        """(the pattern's bound ``match`` and 0, or its bound ``search`` and how far back
-        it looks): what :func:`_anchor_spans` uses, looked up once."""
+        """(the pattern's bound ``match`` and 0, or a test of the window before an
+        occurrence and how far back it looks): what :func:`_anchor_spans` uses, looked
+        up once.
+
+        A piece before the occurrence is matched backwards (:func:`_backward_test`) on
+        the window reversed, from the occurrence, instead of searched for from every
+        position of the window: ``test(view, lo, hi)`` is None exactly when
+        ``pattern.search(view, lo, hi)`` is, for ``lo = max(0, hi - back)`` (the windows
+        :func:`_found_spans` tests). A window of :data:`_SEARCHED_WINDOW` characters or
+        fewer is searched, as is a piece that cannot be spelled backwards.
+        """
         if self.measure is None:
             return self.pattern.match, 0
+        back = self.before
+        backward = _backward_test(self.regex.source, back) if back > _SEARCHED_WINDOW else None
+        test = self.pattern.search if backward is None else backward
         if self.needs is None:
-            return self.pattern.search, self.before
-        search, needs = self.pattern.search, self.needs.compiled.search
+            return test, back
+        needs = self.needs.compiled.search
 
-        def test(view: str, lo: int, hi: int) -> re.Match[str] | None:
+        def test_needs(view: str, lo: int, hi: int) -> re.Match[str] | None:
             # a match of the pattern in [lo, hi) holds one of ``needs`` there
-            return search(view, lo, hi) if needs(view, lo, hi) is not None else None
+            return test(view, lo, hi) if needs(view, lo, hi) is not None else None
 
-        return test, self.before
+        return test_needs, back
 
 
 @dataclass(frozen=True, slots=True)
@@ -1579,6 +1591,230 @@ def _reach(tree: Any) -> int:
     longest match and what its lookaheads read beyond it (a bounded pattern's)."""
     width: int = tree.getwidth()[1]
     return width + _lookahead(tree.data) + 2
+
+
+class _Reversal(NamedTuple):
+    """A pattern spelled backwards (:func:`_reversal`), and what is needed to use it."""
+
+    pattern: str  # matches exactly the reversed strings the original matches
+    width: int  # the original's longest match (MAXREPEAT: no bound)
+    behind: int  # how far before a match's start the original may read (lookbehinds, \b)
+
+
+#: the widest window before an occurrence that is searched rather than matched backwards:
+#: a search tries each position of the window in turn (about 20 ns each), a backward
+#: match costs the same whatever the width (slicing and reversing the window, one match),
+#: about as much as a search of 12 positions (English news and pumps, 2026-11-22)
+_SEARCHED_WINDOW = 12
+
+
+def _backward_test(pattern: str, back: int) -> Callable[[str, int, int], re.Match[str] | None] | None:
+    r"""``test(view, lo, hi)``: whether ``pattern`` (ending with ``\Z``) matches in the
+    window ``[lo, hi)`` of ``view``, as ``pattern.search(view, lo, hi)`` says, for ``lo =
+    max(0, hi - back)``: a match of the pattern spelled backwards (:func:`_reversal`) at
+    the start of the window reversed. The window is cut at ``hi``, where the search sees
+    the text end, and starts the ``behind`` characters before ``lo`` that the search's
+    lookbehinds may read. A backward match could run past ``lo`` into those only if it
+    were wider than ``back``: it starts at ``lo`` or later, as the search's matches do.
+    None when ``pattern`` cannot be spelled backwards, or its matches may be wider than
+    ``back``."""
+    reversal = _reversal(pattern)
+    if reversal is None or reversal.width > back:
+        return None
+    match, behind = re.compile(reversal.pattern).match, reversal.behind
+
+    def test(view: str, lo: int, hi: int) -> re.Match[str] | None:
+        return match(view[lo - behind if lo > behind else 0:hi][::-1])
+
+    return test
+
+
+class _IrreversibleError(Exception):
+    """A construct :func:`_reversal` cannot spell backwards."""
+
+
+def _reversal(pattern: str) -> _Reversal | None:
+    r"""``pattern`` spelled backwards: a match of the result at the start of a reversed
+    string stands for a match of ``pattern`` ending at that string's end, read the same
+    way (a lookahead becomes a lookbehind of the same characters, ``\Z`` becomes
+    ``\A``...; an alternation is laid out as a trie again, see :func:`_backward_trie`).
+    None when that cannot be written: a flag; a backreference or a conditional group
+    (they look back at a group); an atomic group or a possessive repeat (their answers
+    hang on the order of the engine's attempts); a lookahead of several widths (Python's
+    lookbehinds have one width); ``^`` or ``$``.
+
+    The engine tries a backward pattern from one place, where the forward one, ending
+    at a given place, is tried from every position before it that a match could start at.
+
+    >>> back = _reversal(r"(?<!\w)(?:in|on)[ ]{1,3}(?![0-9])\Z")
+    >>> print(back.pattern)
+    \A(?<![0-9])(?:\ ){1,3}n(?:i|o)(?![\w])
+    >>> back.width, back.behind
+    (5, 1)
+    >>> [bool(re.match(back.pattern, s[::-1])) for s in ("on ", "in  ", "win ", "on 5")]
+    [True, True, False, False]
+    >>> _reversal(r"(?=a|bc)x") is None, _reversal(r"(a)\1") is None
+    (True, True)
+    """
+    tree = _SRE_PARSER.parse(pattern)
+    if tree.state.flags != _SRE_CONSTANTS.SRE_FLAG_UNICODE:  # what a plain str pattern has
+        return None
+    try:
+        backward = _backward(tree.data)
+    except _IrreversibleError:
+        return None
+    return _Reversal(backward, tree.getwidth()[1], _behind(tree.data))
+
+
+def _backward(items: Any) -> str:
+    """The parsed items of a sequence, each spelled backwards, in the reverse order."""
+    return "".join(_backward_item(op, av) for op, av in reversed(items))
+
+
+#: the character categories of a class (``\d``...), as written in a pattern
+_CATEGORIES = {
+    _SRE_CONSTANTS.CATEGORY_DIGIT: r"\d", _SRE_CONSTANTS.CATEGORY_NOT_DIGIT: r"\D",
+    _SRE_CONSTANTS.CATEGORY_SPACE: r"\s", _SRE_CONSTANTS.CATEGORY_NOT_SPACE: r"\S",
+    _SRE_CONSTANTS.CATEGORY_WORD: r"\w", _SRE_CONSTANTS.CATEGORY_NOT_WORD: r"\W",
+}
+#: the position tests that read the same backwards (``\b``, ``\B``) or swap (``\A``, ``\Z``)
+_AT_BACKWARD = {
+    _SRE_CONSTANTS.AT_BOUNDARY: r"\b", _SRE_CONSTANTS.AT_NON_BOUNDARY: r"\B",
+    _SRE_CONSTANTS.AT_BEGINNING_STRING: r"\Z", _SRE_CONSTANTS.AT_END_STRING: r"\A",
+}
+
+
+def _backward_item(op: Any, av: Any) -> str:
+    """One parsed item spelled backwards (:func:`_reversal`); groups become non-capturing."""
+    sre = _SRE_CONSTANTS
+    if op is sre.LITERAL:
+        return re.escape(chr(av))
+    if op is sre.NOT_LITERAL:
+        return f"[^{re.escape(chr(av))}]"
+    if op is sre.ANY:
+        return "."
+    if op is sre.IN:
+        return "[" + "".join(_class_member(sub_op, sub_av) for sub_op, sub_av in av) + "]"
+    if op is sre.BRANCH:
+        return _backward_trie([form for branch in av[1] for form in _backward_forms(branch.data)])
+    if op is sre.SUBPATTERN:
+        _, add_flags, del_flags, sub = av
+        if add_flags or del_flags:
+            raise _IrreversibleError("a scoped flag")
+        return f"(?:{_backward(sub.data)})"
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+        low, high, sub = av
+        most = "" if high == sre.MAXREPEAT else str(high)
+        lazy = "?" if op is sre.MIN_REPEAT else ""
+        return f"(?:{_backward(sub.data)}){{{low},{most}}}{lazy}"
+    if op in (sre.ASSERT, sre.ASSERT_NOT):
+        direction, sub = av
+        low, high = sub.getwidth()
+        if direction == 1 and low != high:
+            raise _IrreversibleError("a lookahead of several widths would be a lookbehind")
+        kind = ("(?<" if direction == 1 else "(?") + ("=" if op is sre.ASSERT else "!")
+        return f"{kind}{_backward(sub.data)})"
+    if op is sre.AT and av in _AT_BACKWARD:
+        return _AT_BACKWARD[av]
+    raise _IrreversibleError(str(op))
+
+
+def _class_member(op: Any, av: Any) -> str:
+    """One member of a character class, as written inside ``[...]``."""
+    sre = _SRE_CONSTANTS
+    if op is sre.NEGATE:
+        return "^"  # the parser puts it first
+    if op is sre.LITERAL:
+        return re.escape(chr(av))
+    if op is sre.RANGE:
+        return f"{re.escape(chr(av[0]))}-{re.escape(chr(av[1]))}"
+    if op is sre.CATEGORY and av in _CATEGORIES:
+        return _CATEGORIES[av]
+    raise _IrreversibleError(str(op))
+
+
+def _backward_forms(items: Any) -> list[tuple[str, ...]]:
+    """The sequences of items (each spelled backwards, in the forward order) that parsed
+    ``items`` stand for: one for each alternative of the last item, for a word list's
+    trie (:func:`_alt`: "jan(?:uary)?" stands for "jan" and "january"); one otherwise.
+    Only the last item is opened, so there are as many sequences as words."""
+    if not items:
+        return [()]
+    *head, (op, av) = items
+    start = tuple(_backward_item(sub_op, sub_av) for sub_op, sub_av in head)
+    return [start + tail for tail in _backward_tails(op, av)]
+
+
+def _backward_tails(op: Any, av: Any) -> list[tuple[str, ...]]:
+    """The alternatives of one parsed item, as in :func:`_backward_forms`: those of a group, an
+    alternation, an optional item, a class of a few characters; the item itself else."""
+    sre = _SRE_CONSTANTS
+    if op is sre.BRANCH:
+        return [form for branch in av[1] for form in _backward_forms(branch.data)]
+    if op is sre.SUBPATTERN and not (av[1] or av[2]):
+        return _backward_forms(av[3].data)
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[:2] == (0, 1):
+        return [(), *_backward_forms(av[2].data)]
+    if op is sre.IN and all(sub_op is sre.LITERAL for sub_op, _ in av):
+        return [(re.escape(chr(code)),) for _, code in av]
+    return [(_backward_item(op, av),)]
+
+
+def _backward_trie(forms: list[tuple[str, ...]]) -> str:
+    r"""The alternation of ``forms`` (see :func:`_backward_forms`) each spelled backwards, as a
+    trie: a word list's trie spelled backwards item by item would start with the
+    words' endings, and the engine would try each ending of each word in turn; laid
+    out again on the words' last characters, it tries each character once.
+
+    >>> _backward_trie([("a", "b"), ("a", "c"), ("b",)])
+    '(?:b(?:a)?|ca)'
+    """
+    trie: _Trie = {}
+    for form in forms:
+        node = trie
+        for item in reversed(form):
+            node = node.setdefault(item, {})
+        node[_END] = {}
+    return _emit_items(trie)
+
+
+def _emit_items(node: _Trie) -> str:
+    """A trie of items (already written as patterns) as one pattern, as :func:`_emit`."""
+    branches = []
+    for item, child in sorted(node.items()):
+        if item == _END:
+            continue
+        run, rest = item, child
+        while len(rest) == 1 and _END not in rest:  # a run of single items, written at once
+            ((following, rest),) = rest.items()
+            run += following
+        branches.append(run + _emit_items(rest))
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if _END not in node:
+        return body
+    return f"(?:{body})?" if branches else ""
+
+
+def _behind(items: Any) -> int:
+    r"""An upper bound of how far before a match's start the parsed items may read: the
+    widest lookbehind (with what the lookbehinds inside it read further back), or one
+    character for a position test (``\b`` and ``\A`` look at the character before)."""
+    sre = _SRE_CONSTANTS
+    most = 0
+    for op, av in items:
+        if op in (sre.ASSERT, sre.ASSERT_NOT):
+            direction, sub = av
+            reach = (sub.getwidth()[1] if direction == -1 else 0) + _behind(sub.data)
+        elif op is sre.SUBPATTERN:
+            reach = _behind(av[3].data)
+        elif op is sre.BRANCH:
+            reach = max((_behind(branch.data) for branch in av[1]), default=0)
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            reach = _behind(av[2].data)
+        else:
+            reach = 1 if op is sre.AT else 0
+        most = max(most, reach)
+    return most
 
 
 def _anchor_spans(grammar: _Grammar, view: str) -> dict[str, list[tuple[int, int]]]:

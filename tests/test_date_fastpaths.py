@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import random
 import re
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 import pytest
@@ -368,3 +369,163 @@ def test_a_context_tested_for_what_it_needs_first_says_the_same(lang: str) -> No
                 lo = max(0, hi - back)
                 assert (test(view, lo, hi) is None) == (ctx.pattern.search(view, lo, hi) is None)
     assert found > 20  # the generated texts hold ranges
+
+
+# ---------------------------------------------------------------- backward matches
+
+#: patterns with each construct the reverser spells backwards, and strings to try them on
+_REVERSIBLE = [
+    "ab", "a[^b]c", "[a-c1]x", r"[^a-c\d]b", r"\w\W", r"\d\D\s\S", r"[\w.][^\W\d]", ".a",
+    "x(?:a|bc|)", "(?:ab|a)c", "(a)(?P<n>b)?", "a{1,3}b", "(?:ab){0,2}?c", "a*b+", "(?:a|bb)+?",
+    "a(?=b).", "a(?!bc)", "(?=ab)a.", "(?<=a)b", "(?<!ab)c", r"(?<![\w])ab(?!\w)",
+    r"(?<![0-9][.,])1(?![.,][0-9])", "(?<=a(?=b))b", "(?=(?<=a)b)b", "(?<=(?<!a)b)c",
+    r"(?!(?<=a)b)\w", r"\bab\b", r"a\B.", r"\B1", r"\Ab", r"(?:\Aa|b)c", r"a(?:\A|b)", r"(?<=\A)a",
+    r"(?<=\Ab)a", "1(?![.,][0-9]) ", "(?:ab(?:c|)|a(?:bd|c)|b)(?!b)",
+    r"(?<!\w)(?:a(?:b(?:c)?|c)|b(?:a|c))(?!\w)[ ]{1,2}", dates._words(["ab", "a b", "b", "ba c"]),
+]
+#: each construct the reverser gives up on
+_IRREVERSIBLE = [r"a++", r"(?:ab)*+", r"(?>ab|a)b", r"(a)\1", r"(a)?(?(1)b|c)", r"(?i)a", r"(?i:a)b",
+                 r"(?-i:a)b", r"^a", r"a$", r"(?=a|bc)", r"a(?!b*)", r"(?m)a"]
+_ALPHABET = "ab  abc1.,\nx"  # letters and spaces more often than the rest
+
+
+def test_a_pattern_spelled_backwards_matches_the_reversed_strings() -> None:
+    r"""A backward pattern matches at the start of a reversed string exactly when the
+    pattern matches ending at the string's end, for patterns of every construct it
+    spells (classes, repeats, alternatives, lookarounds nested both ways, ``\b``,
+    ``\A``) on random short strings; and the window test built on it says what the
+    search of the window says, for every end of a window and its start ``back`` before
+    (``\A`` and lookbehinds at the window's start see the text before it)."""
+    rng = random.Random("reversal")
+    for pattern in _REVERSIBLE:
+        reversal = dates._reversal(pattern)
+        assert reversal is not None, pattern
+        back = re.compile(reversal.pattern)
+        forward = re.compile(pattern + r"\Z")
+        answers = set()
+        strings = ["".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 7))) for _ in range(3000)]
+        for s in strings:
+            found = forward.search(s) is not None
+            assert (back.match(s[::-1]) is not None) == found, (pattern, reversal.pattern, s)
+            answers.add(found)
+        assert answers == {True, False}, pattern  # the strings tell matches from the others
+        if reversal.width >= dates._SRE_CONSTANTS.MAXREPEAT:
+            continue
+        for extra in (0, 2):  # a context looks back as far as its piece is wide, or further
+            width = reversal.width + extra
+            test = dates._backward_test(pattern + r"\Z", width)
+            assert test is not None
+            for s in strings[:400]:
+                for hi in range(len(s) + 1):
+                    lo = max(0, hi - width)
+                    want = forward.search(s, lo, hi) is not None
+                    assert (test(s, lo, hi) is not None) == want, (pattern, s, lo, hi)
+
+
+def test_what_cannot_be_spelled_backwards_is_left_to_the_search() -> None:
+    """Possessive repeats, atomic groups, backreferences, conditionals, flags, ``^``, ``$``
+    and lookaheads of several widths: no backward pattern; nor a window test for a
+    pattern whose matches may be wider than the window."""
+    for pattern in _IRREVERSIBLE:
+        assert dates._reversal(pattern) is None, pattern
+    assert dates._backward_test(r"ab?\Z", 1) is None
+    assert dates._backward_test(r"ab*\Z", 100) is None
+    assert dates._backward_test(r"ab?\Z", 2) is not None
+
+
+def _lead_words(lang: str) -> dict[str, list[str]]:
+    """A few words of each kind the backward contexts of ``lang`` are built from, the
+    longest of each kind first."""
+    lex = dates._grammar(lang).lex
+    w = lex.words
+    rng = random.Random(f"lead-words-{lang}")
+
+    def some(forms: Iterable[str], k: int) -> list[str]:
+        pool = sorted(forms)
+        if not pool:
+            return []
+        longest = max(pool, key=len)
+        return [longest, *rng.sample([f for f in pool if f != longest], min(k, len(pool) - 1))]
+
+    positive = [form for form, n in lex.ordinals.items() if n > 0]
+    tens = [f"{t}{link}{o}" for t in some(lex.ordinal_tens, 1) for link in (" \r\n ", "-", " ")
+            for o in some(positive, 2)]
+    return {
+        "day": [*tens, "1", "9", "12", "31", "05", "123", "2021",
+                *(d + s for d in ("21", "2") for s in some(w["day_suffixes"], 3)), *some(positive, 8)],
+        "ordinal": some(lex.ordinals, 8),
+        "weekday": [*some([*lex.weekdays, *w["day_words"]], 6)],
+        "in_month": [*some([*w["in_month"], *w["day_of"]], 4)],
+        "cue": some(w["cues"], 10),
+        "modifier": some(lex.modifiers, 6),
+        "month": [*some(lex.months, 4), *some(lex.month_abbreviations, 2)],
+        "link": [*some({pair[1] for pair in lex.range_pairs}, 3), "-", " - ", "  -"],
+        "noise": ["x", "5", "5.5", ".", ",", "-", "the", "a"],
+    }
+
+
+#: the pieces before a feature (see dates._contexts), as kinds of words in order
+_LEADS = [["day", "month"], ["day", "in_month", "month"], ["day", "link", "day", "month"],
+          ["day", "link", "day", "in_month", "month"], ["ordinal", "weekday", "month"],
+          ["ordinal", "weekday", "in_month", "month"], ["cue", "month"], ["cue", "day"],
+          ["modifier", "month"], ["modifier", "weekday"]]
+_SEPARATORS = [" ", " ", " ", "  ", "   ", "    ", "\n", " \n ", " \r\n ", "\n\n", "", ", ", ".", "-", "x"]
+
+
+def _lead_text(rng: random.Random, words: dict[str, list[str]]) -> str:
+    """A few pieces before features, each with now and then a word of another kind,
+    joined by gaps of one to four spaces, line breaks, nothing, punctuation."""
+    kinds: list[str] = []
+    for _ in range(rng.randint(1, 3)):
+        lead = list(rng.choice(_LEADS))
+        if rng.random() < 0.3:
+            lead[rng.randrange(len(lead))] = rng.choice(list(words))
+        kinds += lead
+    parts = [rng.choice(words[kind]) for kind in kinds]
+    return "".join(part + rng.choice(_SEPARATORS) for part in parts)
+
+
+def _widest_leads(words: dict[str, list[str]]) -> list[str]:
+    """Each piece as wide as it can be (its longest words, the widest gaps), so that it
+    starts right where the window before its feature starts, after a letter, a digit
+    or a space: whether it matches hangs on the character before the window."""
+    return [before + "".join(words[kind][0] + " \r\n " for kind in lead[:-1]) + words[lead[-1]][0]
+            for lead in _LEADS for before in ("x", "5", " ")]
+
+
+@pytest.mark.parametrize("lang", ["en", "uk", "ru"])
+def test_every_backward_context_says_what_its_search_says(lang: str) -> None:
+    """Each context before a feature can be matched backwards (and is, unless its window
+    is narrow), and its test and its backward match say what the search of its window
+    says: at every position of generated texts of its own words (days in digits and
+    words, ordinals, weekdays, cues, modifiers, months, range links, glued and spaced
+    in every way, and each piece as wide as it can be), and wherever a word or a number
+    starts in every test text (where its feature may start: it is tested there only)."""
+    grammar = dates._grammar(lang)
+    contexts = {name: ctx for name, ctx in grammar.contexts.items() if ctx.measure is not None}
+    assert len(contexts) == 7
+    words = _lead_words(lang)
+    rng = random.Random(f"backward-{lang}")
+    generated = [to_view(_lead_text(rng, words)) for _ in range(800)]
+    generated += [to_view(text) for text in _widest_leads(words)]
+    texts = [to_view(text) for text in _texts(lang)]
+    places = [(view, range(len(view) + 1)) for view in generated]
+    places += [(view, [m.start() for m in re.finditer(r"(?<!\w)\w|(?<![0-9])[0-9]", view)]) for view in texts]
+    searched = []
+    for name, ctx in contexts.items():
+        test, back = ctx.test
+        backward = dates._backward_test(ctx.regex.source, back)
+        assert backward is not None, name
+        if back <= dates._SEARCHED_WINDOW:
+            searched.append(name)
+        found = [0, 0]
+        for i, (view, ends) in enumerate(places):
+            for hi in ends:
+                lo = max(0, hi - back)
+                want = ctx.pattern.search(view, lo, hi) is not None
+                assert (test(view, lo, hi) is not None) == want, (name, view[lo:hi], lo, hi)
+                assert (backward(view, lo, hi) is not None) == want, (name, view[lo:hi], lo, hi)
+                found[i >= len(generated)] += want
+        assert found[0] > 40, (name, found)  # the generated texts hold the context's pieces
+    # the English modifiers ("last", "next"...) alone are searched: a window of 12
+    assert searched == (["month_after_modifier", "weekday_after_modifier"] if lang == "en" else [])
