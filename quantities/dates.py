@@ -412,9 +412,16 @@ def _alt(forms: Iterable[str]) -> str:
     return _emit(trie) if trie else "(?!)"
 
 
-def _emit(node: _Trie) -> str:
-    branches = [(_GAP if char == " " else re.escape(char)) + _emit(child)
-                for char, child in sorted(node.items()) if char != _END]
+def _pattern_of_char(char: str) -> str:
+    """A character of a form as a pattern: a space matches any gap between words."""
+    return _GAP if char == " " else re.escape(char)
+
+
+def _emit(node: _Trie, write: Callable[[str], str] = _pattern_of_char) -> str:
+    """The trie ``node`` as one pattern, each key written with ``write`` (a form's
+    characters; or items already written as patterns, see :func:`_backward_trie`)."""
+    branches = [write(key) + _emit(child, write)
+                for key, child in sorted(node.items()) if key != _END]
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -1775,24 +1782,7 @@ def _backward_trie(forms: list[tuple[str, ...]]) -> str:
         for item in reversed(form):
             node = node.setdefault(item, {})
         node[_END] = {}
-    return _emit_items(trie)
-
-
-def _emit_items(node: _Trie) -> str:
-    """A trie of items (already written as patterns) as one pattern, as :func:`_emit`."""
-    branches = []
-    for item, child in sorted(node.items()):
-        if item == _END:
-            continue
-        run, rest = item, child
-        while len(rest) == 1 and _END not in rest:  # a run of single items, written at once
-            ((following, rest),) = rest.items()
-            run += following
-        branches.append(run + _emit_items(rest))
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    if _END not in node:
-        return body
-    return f"(?:{body})?" if branches else ""
+    return _emit(trie, str)
 
 
 def _behind(items: Any) -> int:

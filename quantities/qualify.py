@@ -387,16 +387,12 @@ def _single(view: str, back: str, m: Mention, data: QualifierData) -> Candidate:
             cand.low, cand.high, cand.low_inclusive, cand.high_inclusive = _bounds(qualifier, value)
         cand.extra["vague"] = True
         return cand
-    spans = [(num.start, num.end)]
-    extra = (
-        {"number_spans": spans} if m.dimensionality is None and m.iso_duration is None
-        else _measure_extra(m, spans)
-    )  # (most numbers: nothing measured, so nothing more to say)
-    # positional: keywords cost twice as much here, once per number
-    if qualifier == "exact":  # most numbers: _bounds' first case, without the call
-        return Candidate(m.kind, start, end, value, value, value, True, True, qualifier, m.unit, rules, extra)
     low, high, low_inc, high_inc = _bounds(qualifier, value)
-    return Candidate(m.kind, start, end, value, low, high, low_inc, high_inc, qualifier, m.unit, rules, extra)
+    # positional: keywords cost twice as much here, once per number
+    return Candidate(
+        m.kind, start, end, value, low, high, low_inc, high_inc, qualifier, m.unit, rules,
+        _measure_extra(m, [(num.start, num.end)]),
+    )
 
 
 def spans(c: Candidate) -> list[tuple[int, int]]:
