@@ -165,8 +165,11 @@ def _run(
     nums, filtered = split_numbers(view, lang, find_numbers(view, lang, text))
     rejected = [*rejected, *filtered]
     kept = _unglued(view, _with_phrases(attach(text, view, lang, nums), find_phrases(view, lang)), rejected)
-    _qualify_and_classify(text, view, lang, kept, candidates)
+    if kept:  # (a text with no number, most paragraphs of a long article, skips the stage)
+        _qualify_and_classify(text, view, lang, kept, candidates)
     del nums, kept  # the facts are then built in the memory of the numbers and mentions
+    if not candidates and not diagnostics:
+        return lang, ref_iso, [], []  # no fact to build, no rejection wanted
     facts, rejections = resolve(
         text, lang, candidates, rejected, options=opts, reference=reference, diagnostics=diagnostics
     )
@@ -211,10 +214,12 @@ def _run_jobs(
         phrases = find_phrases(job.view, job.lang)
         job.kept = _unglued(job.view, _with_phrases(job.mentions, phrases), job.rejected)
     for job in jobs:
-        _qualify_and_classify(job.text, job.view, job.lang, job.kept, job.candidates)
+        if job.kept:
+            _qualify_and_classify(job.text, job.view, job.lang, job.kept, job.candidates)
     return [
         resolve(job.text, job.lang, job.candidates, job.rejected, options=opts,
                 reference=job.reference, diagnostics=diagnostics)
+        if job.candidates or diagnostics else ([], [])
         for job in jobs
     ]
 
