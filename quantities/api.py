@@ -162,7 +162,7 @@ def _run(
         return lang, ref_iso, [], [too_long]
     view = to_view(text)
     candidates, rejected = _dates(text, view, lang, reference)
-    nums, filtered = split_numbers(view, lang, find_numbers(view, lang, text))
+    nums, filtered = split_numbers(view, lang, find_numbers(view, lang, text), text)
     rejected = [*rejected, *filtered]
     kept = _unglued(view, _with_phrases(attach(text, view, lang, nums), find_phrases(view, lang)), rejected)
     if kept:  # (a text with no number, most paragraphs of a long article, skips the stage)
@@ -206,7 +206,7 @@ def _run_jobs(
     for job in jobs:
         job.nums = find_numbers(job.view, job.lang, job.text)
     for job in jobs:
-        job.nums, filtered = split_numbers(job.view, job.lang, job.nums)
+        job.nums, filtered = split_numbers(job.view, job.lang, job.nums, job.text)
         job.rejected = [*job.rejected, *filtered]
     for job in jobs:
         job.mentions = attach(job.text, job.view, job.lang, job.nums)

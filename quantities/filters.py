@@ -279,8 +279,11 @@ def _dotted(view: str, start: int, end: int) -> bool:
     )
 
 
-def split_numbers(view: str, lang: str, nums: Sequence[Num]) -> tuple[list[Num], list[Rejected]]:
-    """Keep the numbers no filter objects to; report the others."""
+def split_numbers(
+    view: str, lang: str, nums: Sequence[Num], text: str | None = None
+) -> tuple[list[Num], list[Rejected]]:
+    """Keep the numbers no filter objects to; report the others. ``text`` (the text of
+    ``view``, in its own case) lets a number word inside a name be told (``filter.name``)."""
     if not nums:
         return [], []
     data = filter_data(lang)
@@ -297,6 +300,8 @@ def split_numbers(view: str, lang: str, nums: Sequence[Num]) -> tuple[list[Num],
                 idioms = idioms or _Chain(scan, view)
                 if idioms.covers(label.start(), label.start() + 1):
                     why = None  # "at one point 300 people": the label word belongs to a set phrase
+        if why is None and num.words and text is not None and _in_name(text, num.start):
+            why = ("filter.name", "a capitalised number word in a name: 'Six Nations', 'Million Dollar Baby'")
         if scan is not None and why is None and num.words:
             idioms = idioms or _Chain(scan, view)
             if idioms.covers(num.start, num.end):
@@ -306,6 +311,42 @@ def split_numbers(view: str, lang: str, nums: Sequence[Num]) -> tuple[list[Num],
         else:
             rejected.append(Rejected(num.start, num.end, why[0], why[1]))
     return kept, rejected
+
+
+def _in_name(text: str, start: int) -> bool:
+    """Is the number word at ``start`` part of a name: capitalised as a title is ("Six",
+    not "SIX" or "six") in the middle of a sentence, after a word or a comma ("the Six
+    Nations", "Eastwood's Million Dollar Baby", "League One", "BBC One")? A capital after
+    the start of the text or a line, after a sentence's or a quotation's punctuation, or
+    after a heading in capitals (two words or more) is the sentence's own ("Two soldiers
+    died.", 'He said: "Three were hurt."', "OTHER GAFFES Three people refused").
+
+    >>> [_in_name(t, t.index(w)) for t, w in [("in the Six Nations", "Six"), ("Two died", "Two"),
+    ...  ("He said: Two died", "Two"), ("League One leaders", "One"), ("SIX DEAD in", "SIX"),
+    ...  ("on BBC One", "One"), ("AND OTHER GAFFES Three people", "Three")]]
+    [True, False, False, True, False, True, False]
+    """
+    if not text[start].isupper() or not text[start + 1 : start + 2].islower():
+        return False
+    i = _word_end_before(text, start)
+    if i < 0 or not (text[i].isalnum() or text[i] in ",'\u2019"):
+        return False
+    first = i  # the word before: a heading's last word if it and the one before are in capitals
+    while first > 0 and text[first - 1].isalnum():
+        first -= 1
+    if text[first : i + 1].isupper() and i > first:
+        j = _word_end_before(text, first)
+        if j > 0 and text[j].isupper() and text[j - 1].isupper():
+            return False
+    return True
+
+
+def _word_end_before(text: str, start: int) -> int:
+    """Where the last character before ``start`` and the spaces before it is (-1: none)."""
+    i = start - 1
+    while i >= 0 and text[i] == " ":
+        i -= 1
+    return i
 
 
 _UNREAD = (-1, 0)  # a chain's next match before the chain is first searched

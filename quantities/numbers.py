@@ -527,7 +527,10 @@ def _numerator(toks: _Tokens, i: int, data: NumberData) -> tuple[Decimal, int] |
 def _fraction_after(toks: _Tokens, i: int, data: NumberData) -> tuple[Decimal, int] | None:
     """ "a half", "a quarter", "three fifths", "fifty-four hundredths" at ``toks[i]``."""
     if toks.word(i) in data.words["article"]:
-        den = data.fractions.get(toks.word(i + 1))
+        word = toks.word(i + 1)
+        den = data.fractions.get(word)
+        if den and word in data.ordinal_words and toks.word(i + 2) in data.words.get("ordinal_after", ()):
+            return None  # "a third week", "a sixth consecutive month": an ordinal
         return (Decimal(1) / Decimal(den), 2) if den else None
     head = _numerator(toks, i, data)
     if head is None:
