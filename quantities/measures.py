@@ -29,10 +29,10 @@ stands shortly before it, and never when joined by a hyphen ("a twenty-pound bag
 
 Rule names on a mention: ``percent.sign|word|points``, ``money.symbol_prefix``,
 ``money.code_prefix``, ``money.symbol_suffix``, ``money.code_suffix``, ``money.word``,
-``money.context``, ``money.subunit``, ``unit.symbol|word`` or ``duration.symbol|word``
-for the first unit, then ``unit.power`` ("km2"), ``unit.power_word`` ("square km"),
-``unit.per`` ("km/h", "miles an hour"), ``unit.between`` ("2 more minutes") and
-``unit.negate`` ("2 degrees below zero").
+``money.context``, ``money.subunit``, ``money.vague_of`` ("millions of dollars"),
+``unit.symbol|word`` or ``duration.symbol|word`` for the first unit, then ``unit.power``
+("km2"), ``unit.power_word`` ("square km"), ``unit.per`` ("km/h", "miles an hour"),
+``unit.between`` ("2 more minutes") and ``unit.negate`` ("2 degrees below zero").
 
 The surface matching here never touches pint: the data says which pint expression a
 surface means, and :mod:`quantities.units` canonicalises it only when a physical unit is
@@ -152,6 +152,8 @@ class MeasureData:
     money_word_re: re.Pattern[str]  # after the number, on the view
     money_before_re: re.Pattern[str]  # before the number, on the text, ends at the number
     between_re: re.Pattern[str]  # "2 more minutes": words between a number and a unit word
+    #: "millions of dollars": words between a vague number and a currency word (None: none)
+    vague_money_of_re: re.Pattern[str] | None
     measure_after_re: re.Pattern[str]  # guard measure_context, on the view
     money_cue_re: re.Pattern[str]  # rule money.context, on the view
     money_min: int
@@ -437,9 +439,10 @@ def measure_data(lang: str) -> MeasureData:
     measure_after = _strings(context.get("measure_after"), f"{lang}/units.toml [context] measure_after")
     money_cues = _strings(context.get("money_before"), f"{lang}/units.toml [context] money_before")
     between = _strings(context.get("between"), f"{lang}/units.toml [context] between")
+    money_of = _strings(context.get("vague_money_of"), f"{lang}/units.toml [context] vague_money_of")
     plural_endings = _strings(context.get("plural_endings"), f"{lang}/units.toml [context] plural_endings")
     measure_plurals = _strings(context.get("measure_plurals"), f"{lang}/units.toml [context] measure_plurals")
-    for f in [*measure_after, *money_cues, *between, *plural_endings, *measure_plurals]:
+    for f in [*measure_after, *money_cues, *between, *money_of, *plural_endings, *measure_plurals]:
         _check_form(f, f"{lang}/units.toml [context]")
     money_min = context.get("money_min")
     if not isinstance(money_min, int) or money_min < 1:
@@ -507,6 +510,7 @@ def measure_data(lang: str) -> MeasureData:
             "(?:" + ("|".join(money_before_alts) or "(?!)") + r")[^\S\n]{0,2}\Z"
         ),
         between_re=re.compile(rf"(?:{_words_re(between)})[ ]{{1,3}}"),
+        vague_money_of_re=re.compile(rf"(?:{_words_re(money_of)})[ ]{{1,3}}") if money_of else None,
         measure_after_re=re.compile(
             rf"[ ]{{0,3}}(?:[.,;:!?)\]]|\Z)|[ ]{{1,3}}(?:{_words_re(measure_after)})(?![^\W\d_])"
         ),
@@ -819,6 +823,10 @@ def _measure(text: str, view: str, num: Num, data: MeasureData) -> Mention:
             return Mention(num, before.start(), end, kind="percent", rules=["percent.before"])
     if num.words and not gap:
         return Mention(num, start, end)
+    if num.vague and data.vague_money_of_re is not None:
+        found = _vague_money(_Site(text, view, num, data, gap, after))
+        if found is not None:
+            return found
     # Quick first tests: a rule after the number matches a surface starting at ``after``
     # (a percent sign may follow without the gap, but then it starts there too: no
     # surface starts with a space or a hyphen), on the view or on the text, so only the
@@ -848,6 +856,21 @@ def _measure(text: str, view: str, num: Num, data: MeasureData) -> Mention:
         if mention is not None:
             return mention
     return Mention(num, start, end)
+
+
+def _vague_money(site: _Site) -> Mention | None:
+    """A vague number of a currency: "millions of dollars", "hundreds of millions of
+    pounds" (rule ``money.vague_of``; an ambiguous currency word needs its money context,
+    as after any number)."""
+    of_re = site.data.vague_money_of_re
+    of = of_re.match(site.view, site.after) if of_re is not None else None
+    if of is None:
+        return None
+    found = _currency_after(replace(site, after=of.end()))
+    if found is None or found.kind != "money":
+        return None
+    found.rules.append("money.vague_of")
+    return found
 
 
 def _rules_after(two: str, data: MeasureData) -> int:

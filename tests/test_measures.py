@@ -156,6 +156,28 @@ def test_every_language_has_a_units_corpus() -> None:
 
 
 # ---------------------------------------------------------------- the interface
+def test_a_vague_number_of_a_currency_is_money() -> None:
+    """ "millions of dollars" (session 7: a count of "dollars" before); only a vague number,
+    only a currency (an ambiguous one in its money context), and no word between in
+    Ukrainian ("мільйони доларів" is the genitive)."""
+    def vague(text: str, word: str, value: int, lang: str = "en") -> list[tuple[str, str, Any, list[str]]]:
+        view = to_view(text)
+        start = view.index(word)
+        num = Num(start, start + len(word), value, "test.vague", words=True, vague=True, low=value)
+        return [(text[m.start:m.end], m.kind, m.unit, m.rules) for m in attach(text, view, lang, [num])]
+
+    assert vague("It cost millions of dollars.", "millions", 10**6) == [
+        ("millions of dollars", "money", "USD", ["money.word", "money.vague_of"])
+    ]
+    assert vague("Thousands of people.", "thousands", 1000)[0][1] == "bare"
+    assert vague("He lifted thousands of pounds of steel.", "thousands", 1000)[0][1] == "bare"
+    assert vague("Коштувало мільйони доларів.", "мільйони", 10**6, "uk")[0][:3] == (
+        "мільйони доларів", "money", "USD"
+    )
+    view = to_view("5 of dollars")
+    assert attach("5 of dollars", view, "en", [Num(0, 1, 5, "test.digits")])[0].kind == "bare"
+
+
 def test_one_mention_per_number_in_order() -> None:
     text = "Of 12 soldiers, 3 walked 10 km in 2 hours for $5 and 35% more."
     view = to_view(text)
