@@ -349,8 +349,6 @@ def _word_end_before(text: str, start: int) -> int:
     return i
 
 
-_UNREAD = (-1, 0)  # a chain's next match before the chain is first searched
-
 
 class _Chain:
     r"""Which numbers the matches of a :class:`WordScan` cover, the matches taken in text
@@ -370,12 +368,13 @@ class _Chain:
     (True, False, True)
     """
 
-    __slots__ = ("_next", "_read", "_scan", "_text", "spans")
+    __slots__ = ("_next", "_read", "_scan", "_searched", "_text", "spans")
 
     def __init__(self, scan: WordScan, text: str) -> None:
         self._scan, self._text = scan, text
         self._read = 0  # the characters the short searches may have read so far
-        self._next: tuple[int, int] | None = _UNREAD  # the next match of the chain
+        self._searched = False  # has the chain been searched from the start yet?
+        self._next: tuple[int, int] | None = None  # then: the next match of the chain, if any
         self.spans: list[tuple[int, int]] = []  # the chain from the start, as far as read
 
     def covers(self, start: int, end: int) -> bool:
@@ -412,8 +411,9 @@ class _Chain:
     def _from_start(self, start: int) -> list[tuple[int, int]]:
         """The chain from the start of the text, read at least past ``start``."""
         span = self._next
-        if span is _UNREAD:
+        if not self._searched:  # (a flag, not a sentinel value compared by identity)
             span = self._scan.search(self._text)
+            self._searched = True
         while span is not None and span[0] <= start:
             self.spans.append(span)
             span = self._scan.search(self._text, span[1])
