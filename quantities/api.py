@@ -271,7 +271,7 @@ def _qualify_and_classify(
             if cand.kind in COUNT_KINDS:
                 end = cand.end
                 if view[end : end + 1] == "-" and view[end + 1 : end + 2].isalpha():
-                    cand.kind = "number"  # "6.0-sigma", "35-відсоткового", "5-тонних": an adjective
+                    cand.kind = "number"  # "6.0-sigma", "5-тонних", "10-этажного": an adjective
                     cand.extra.pop("counted", None)
                     cand.rules.append("count.compound_adjective")
                 elif not _whole(cand):
