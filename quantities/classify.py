@@ -232,6 +232,8 @@ def _find_noun(toks: _Words, data: CueData) -> tuple[int, int, str | None]:
     if words and words[0] in data.of_words:
         i = 1
     first = i
+    if first < size and "," in gaps[first]:
+        return first, first, None  # "Of the 12, three soldiers", "свої мільйони, новоявлена": another clause
     seen = 0
     j = i
     while j < size and seen <= data.modifiers_max:
