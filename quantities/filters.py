@@ -349,7 +349,6 @@ def _word_end_before(text: str, start: int) -> int:
     return i
 
 
-
 class _Chain:
     r"""Which numbers the matches of a :class:`WordScan` cover, the matches taken in text
     order as ``finditer`` chains them (each search starts where the last match ended).
