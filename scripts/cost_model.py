@@ -28,13 +28,13 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 from news_corpus import paragraphs
+from test_pump import cpu_seconds
 
 from quantities import api, extract
 from quantities.normalize import to_view
@@ -54,16 +54,6 @@ ITEMS = {
 STAGES = ["_prepare", "to_view", "_dates", "find_numbers", "split_numbers", "attach", "find_phrases",
           "_unglued", "_with_phrases", "_qualify_and_classify", "resolve"]
 DIGITS = re.compile(r"\d+")
-
-
-def best_cpu(fn: Callable[[], object], rounds: int = 5) -> float:
-    """The best CPU time of ``rounds`` calls of ``fn``, in seconds."""
-    best = float("inf")
-    for _ in range(rounds):
-        start = time.process_time()
-        fn()
-        best = min(best, time.process_time() - start)
-    return best
 
 
 def floor() -> None:
@@ -95,7 +85,7 @@ def floor() -> None:
     print(f"floor: {len(paras)} English paragraphs, {size / 1e6:.2f} MB")
     for name, fn in (("bare digit scan", scan), ("scan + one validated model per digit run", scan_and_models),
                      ("extract()", full)):
-        cpu = best_cpu(fn)
+        cpu = cpu_seconds(fn, 5)
         print(f"  {name:42s} {cpu * 1000:7.1f} ms  {size / cpu / 1e6:6.2f} MB/s")
 
 
