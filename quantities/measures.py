@@ -823,7 +823,7 @@ def _measure(text: str, view: str, num: Num, data: MeasureData) -> Mention:
             return Mention(num, before.start(), end, kind="percent", rules=["percent.before"])
     if num.words and not gap:
         return Mention(num, start, end)
-    if num.vague and data.vague_money_of_re is not None:
+    if num.vague:
         found = _vague_money(_Site(text, view, num, data, gap, after))
         if found is not None:
             return found
